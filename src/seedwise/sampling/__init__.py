@@ -1,0 +1,4 @@
+"""RR-set sampling (IC, LT, SUBSIM skipping), stored flat with a node -> set index."""
+from .rr_sets import RRSets, derive_seed, sample_rr_sets
+
+__all__ = ["RRSets", "sample_rr_sets", "derive_seed"]

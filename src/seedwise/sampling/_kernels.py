@@ -1,0 +1,193 @@
+"""numba kernels for reverse-reachable (RR) set sampling.
+
+Arrays: in_indptr int64 (n+1,), in_indices int32 (m,), in_prob float32 (m,),
+in_shared_p float32 (n,) (p when all in-edges of v share it, else -1).
+RR set i draws only from ``stream(seed, i)``, so a block [start, stop) gives the
+same sets whichever thread or worker samples it.
+"""
+import math
+
+import numba
+import numpy as np
+
+from .._random import below, next_state, stream, to_unit
+
+kernel = numba.njit(cache=True, nogil=True)
+
+
+@kernel
+def _grow(buf, need):
+    """buf, or a copy with at least ``need`` slots (capacity doubles)."""
+    if need <= buf.shape[0]:
+        return buf
+    cap = max(need, 2 * buf.shape[0])
+    out = np.empty(cap, dtype=buf.dtype)
+    out[: buf.shape[0]] = buf
+    return out
+
+
+@kernel
+def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop, capacity):
+    """IC RR sets start..stop-1 by reverse BFS over live in-edges.
+
+    Where a node's in-edges share one probability p, live edges are found by
+    geometric skipping (SUBSIM, Guo et al. SIGMOD 2020): the gap to the next live
+    edge is floor(log U / log(1 - p)), one draw per live edge instead of one per
+    edge. Elsewhere each in-edge of an unvisited tail gets its own coin.
+
+    Returns sizes int32 (stop-start,), nodes int32 (sum of sizes,), edges examined.
+    """
+    n = in_indptr.shape[0] - 1
+    count = stop - start
+    sizes = np.empty(count, dtype=np.int32)
+    out = np.empty(max(capacity, 16), dtype=np.int32)
+    visited = np.zeros(n, dtype=np.bool_)
+    pos = 0
+    examined = 0
+    for r in range(count):
+        state = stream(seed, start + r)
+        state = next_state(state)
+        root = np.int32(below(state, n))
+        out = _grow(out, pos + 1)
+        first = pos
+        out[pos] = root
+        pos += 1
+        visited[root] = True
+        head = first
+        while head < pos:
+            v = out[head]
+            head += 1
+            a = in_indptr[v]
+            b = in_indptr[v + 1]
+            if a == b:
+                continue
+            p = in_shared_p[v]
+            if p >= 1.0:
+                for j in range(a, b):
+                    u = in_indices[j]
+                    examined += 1
+                    if not visited[u]:
+                        visited[u] = True
+                        out = _grow(out, pos + 1)
+                        out[pos] = u
+                        pos += 1
+            elif p > 0.0:
+                log1mp = math.log(1.0 - p)
+                j = a
+                while True:
+                    state = next_state(state)
+                    j += np.int64(math.log(1.0 - to_unit(state)) / log1mp)
+                    if j >= b:
+                        break
+                    u = in_indices[j]
+                    examined += 1
+                    if not visited[u]:
+                        visited[u] = True
+                        out = _grow(out, pos + 1)
+                        out[pos] = u
+                        pos += 1
+                    j += 1
+            elif p < 0.0:
+                for j in range(a, b):
+                    u = in_indices[j]
+                    examined += 1
+                    if visited[u]:
+                        continue
+                    state = next_state(state)
+                    if to_unit(state) < in_prob[j]:
+                        visited[u] = True
+                        out = _grow(out, pos + 1)
+                        out[pos] = u
+                        pos += 1
+        for j in range(first, pos):
+            visited[out[j]] = False
+        sizes[r] = pos - first
+    return sizes, out[:pos].copy(), examined
+
+
+@kernel
+def sample_rr_lt(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop, capacity):
+    """LT RR sets start..stop-1: a reverse random walk, each node keeping at most one
+    in-edge (u, v) with probability w(u, v); the walk stops at a node that keeps none
+    or at one already in the set.
+
+    Returns sizes int32 (stop-start,), nodes int32 (sum of sizes,), edges examined.
+    """
+    n = in_indptr.shape[0] - 1
+    count = stop - start
+    sizes = np.empty(count, dtype=np.int32)
+    out = np.empty(max(capacity, 16), dtype=np.int32)
+    visited = np.zeros(n, dtype=np.bool_)
+    pos = 0
+    examined = 0
+    for r in range(count):
+        state = stream(seed, start + r)
+        state = next_state(state)
+        v = np.int32(below(state, n))
+        first = pos
+        while True:
+            out = _grow(out, pos + 1)
+            out[pos] = v
+            pos += 1
+            visited[v] = True
+            a = in_indptr[v]
+            b = in_indptr[v + 1]
+            if a == b:
+                break
+            state = next_state(state)
+            x = to_unit(state)
+            p = in_shared_p[v]
+            chosen = -1
+            if p >= 0.0:
+                examined += 1
+                if p > 0.0:
+                    j = np.int64(x / p)
+                    if j < b - a:
+                        chosen = in_indices[a + j]
+            else:
+                acc = 0.0
+                for j in range(a, b):
+                    examined += 1
+                    acc += in_prob[j]
+                    if x < acc:
+                        chosen = in_indices[j]
+                        break
+            if chosen < 0 or visited[chosen]:
+                break
+            v = chosen
+        for j in range(first, pos):
+            visited[out[j]] = False
+        sizes[r] = pos - first
+    return sizes, out[:pos].copy(), examined
+
+
+@kernel
+def build_node_index(offsets, nodes, n):
+    """Node -> RR sets containing it, as CSR: indptr int64 (n+1,), sets int32 (total,)."""
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for j in range(nodes.shape[0]):
+        indptr[nodes[j] + 1] += 1
+    for v in range(n):
+        indptr[v + 1] += indptr[v]
+    fill = indptr[:-1].copy()
+    sets = np.empty(nodes.shape[0], dtype=np.int32)
+    count = offsets.shape[0] - 1
+    for s in range(count):
+        for j in range(offsets[s], offsets[s + 1]):
+            v = nodes[j]
+            sets[fill[v]] = s
+            fill[v] += 1
+    return indptr, sets
+
+
+@kernel
+def count_covered(offsets, nodes, in_seed):
+    """Number of RR sets containing at least one node with in_seed[node] True."""
+    count = offsets.shape[0] - 1
+    hit = 0
+    for s in range(count):
+        for j in range(offsets[s], offsets[s + 1]):
+            if in_seed[nodes[j]]:
+                hit += 1
+                break
+    return hit
