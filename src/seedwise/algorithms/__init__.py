@@ -1,0 +1,1 @@
+"""IM algorithms: each module holds one family and cites its paper."""
