@@ -102,6 +102,6 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
         algorithm="opim-c", model=args.model, k=k, seeds=graph.label(cov.seeds),
         spread=n * cov2 / len(r2), lower=sigma_l, upper=sigma_u, ratio=ratio, target=target,
         n_rr_sets=len(r1) + len(r2), times=timer.done(),
-        params=args.params(rounds=i, edges_examined=r1.edges_examined + r2.edges_examined,
+        params=args.params(rounds=i, i_max=i_max, edges_examined=r1.edges_examined + r2.edges_examined,
                            rr_entries=r1.total + r2.total),
     )

@@ -140,4 +140,4 @@ def _sample(graph, count, model, seed, start, threads, progress=None):
 
 def derive_seed(seed, label):
     """An independent stream seed for a second collection (e.g. OPIM-C's R2)."""
-    return int(mix64(np.uint64(seed) ^ np.uint64(label * 0x632BE59BD9B4E019)))
+    return int(mix64(np.uint64(seed) ^ np.uint64((label * 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF)))
