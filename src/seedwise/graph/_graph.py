@@ -278,8 +278,8 @@ class Graph:
 
     def check_lt(self):
         """Raise unless in-weights of every node sum to at most 1 (LT validity)."""
-        sums = np.add.reduceat(self.in_prob.astype(np.float64), self.in_indptr[:-1]) if self.m else np.zeros(0)
-        sums = np.where(np.diff(self.in_indptr) > 0, sums, 0.0)
+        heads = np.repeat(np.arange(self.n), np.diff(self.in_indptr))
+        sums = np.bincount(heads, weights=self.in_prob.astype(np.float64), minlength=self.n)
         bad = sums > 1.0 + 1e-6
         if bad.any():
             v = int(np.flatnonzero(bad)[0])

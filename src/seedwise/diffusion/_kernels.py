@@ -1,0 +1,196 @@
+"""numba kernels for forward Monte-Carlo simulation of IC and LT.
+
+Arrays: out_indptr int64 (n+1,), out_indices int32 (m,), out_prob float32 (m,),
+lt_low / lt_high float64 (m,) (LT interval of each out-edge), seeds int32 (s,).
+Run r draws only from ``stream(seed, r)``, and draw number ``i + 1`` of that
+stream belongs to edge i (IC) or node i (LT), whatever order the BFS visits
+them in. A run is therefore a fixed live-edge graph: the same run gives the
+same graph for every seed set (common random numbers), so the sample mean of a
+fixed ``seed`` is itself a monotone submodular function of the seed set.
+"""
+import numba
+import numpy as np
+
+from .._random import GOLDEN, stream, to_unit
+
+kernel = numba.njit(cache=True, nogil=True)
+
+
+@kernel
+def _draw(base, i):
+    """Draw number i of the stream that starts at ``base`` (SplitMix64 is random access)."""
+    return to_unit(base + np.uint64(i) * GOLDEN)
+
+
+@kernel
+def simulate_ic(out_indptr, out_indices, out_prob, seeds, seed, start, stop):
+    """Active counts of IC runs start..stop-1 from ``seeds`` (forward BFS).
+
+    Edge j = (u, v) is live in run r when draw j + 1 of stream(seed, r) is below
+    out_prob[j]; the coin is only looked at when u is active and v is not.
+
+    Returns counts int32 (stop-start,).
+    """
+    n = out_indptr.shape[0] - 1
+    counts = np.empty(stop - start, dtype=np.int32)
+    active = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(n, dtype=np.int32)
+    for r in range(stop - start):
+        base = stream(seed, start + r)
+        tail = 0
+        for s in seeds:
+            if not active[s]:
+                active[s] = True
+                queue[tail] = s
+                tail += 1
+        head = 0
+        while head < tail:
+            u = queue[head]
+            head += 1
+            for j in range(out_indptr[u], out_indptr[u + 1]):
+                v = out_indices[j]
+                if active[v]:
+                    continue
+                if _draw(base, j + 1) < out_prob[j]:
+                    active[v] = True
+                    queue[tail] = v
+                    tail += 1
+        counts[r] = tail
+        for i in range(tail):
+            active[queue[i]] = False
+    return counts
+
+
+@kernel
+def simulate_lt(out_indptr, out_indices, lt_low, lt_high, seeds, seed, start, stop):
+    """Active counts of LT runs start..stop-1 from ``seeds`` (forward BFS).
+
+    LT is simulated through its live-edge form (Kempe et al. 2003, Claim 2.6):
+    node v keeps in-edge j exactly when x_v, draw v + 1 of stream(seed, r), lies
+    in [lt_low[j], lt_high[j]), the slice of [0, 1) that edge owns (the slices of
+    v's in-edges are laid end to end in in-CSR order, as the RR sampler does); v
+    becomes active when the tail of its kept edge is. This has the final-state
+    distribution of uniform thresholds and weights summed over active
+    in-neighbours.
+
+    Returns counts int32 (stop-start,).
+    """
+    n = out_indptr.shape[0] - 1
+    counts = np.empty(stop - start, dtype=np.int32)
+    active = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(n, dtype=np.int32)
+    for r in range(stop - start):
+        base = stream(seed, start + r)
+        tail = 0
+        for s in seeds:
+            if not active[s]:
+                active[s] = True
+                queue[tail] = s
+                tail += 1
+        head = 0
+        while head < tail:
+            u = queue[head]
+            head += 1
+            for j in range(out_indptr[u], out_indptr[u + 1]):
+                v = out_indices[j]
+                if active[v]:
+                    continue
+                x = _draw(base, v + 1)
+                if lt_low[j] <= x and x < lt_high[j]:
+                    active[v] = True
+                    queue[tail] = v
+                    tail += 1
+        counts[r] = tail
+        for i in range(tail):
+            active[queue[i]] = False
+    return counts
+
+
+@kernel
+def lt_in_intervals(in_indptr, in_prob):
+    """[low, high) of each in-edge: v's in-edge weights laid end to end from 0.
+
+    Summed sequentially in float64, as the LT RR sampler does. Returns low, high
+    float64 (m,) in in-CSR order.
+    """
+    m = in_prob.shape[0]
+    low = np.empty(m, dtype=np.float64)
+    high = np.empty(m, dtype=np.float64)
+    n = in_indptr.shape[0] - 1
+    for v in range(n):
+        acc = 0.0
+        for j in range(in_indptr[v], in_indptr[v + 1]):
+            low[j] = acc
+            acc += in_prob[j]
+            high[j] = acc
+    return low, high
+
+
+# ---------------------------------------------------------------- CELF's gains
+# The kernels below walk the same live-edge graphs as simulate_ic / simulate_lt
+# (IC: low = 0, high = out_prob, edge j owns draw j + 1; LT: the intervals above,
+# node v owns draw v + 1), so their sums equal the simulated counts exactly.
+# covered is bool (stop-start, n): row r marks the nodes run start + r already
+# reaches from the chosen seeds. Each block of runs owns its rows.
+
+
+@kernel
+def _reach_new(out_indptr, out_indices, low, high, lt, row, v, base, queue, commit):
+    """Nodes reachable from v in one run that ``row`` does not mark yet.
+
+    They are marked in ``row``; unless ``commit``, the marks are undone before
+    returning. Nodes already marked are not expanded: whatever they reach is
+    marked already.
+    """
+    if row[v]:
+        return 0
+    row[v] = True
+    queue[0] = v
+    tail = 1
+    head = 0
+    while head < tail:
+        u = queue[head]
+        head += 1
+        for j in range(out_indptr[u], out_indptr[u + 1]):
+            w = out_indices[j]
+            if row[w]:
+                continue
+            x = _draw(base, w + 1) if lt else _draw(base, j + 1)
+            if low[j] <= x and x < high[j]:
+                row[w] = True
+                queue[tail] = w
+                tail += 1
+    if not commit:
+        for i in range(tail):
+            row[queue[i]] = False
+    return tail
+
+
+@kernel
+def reach_gains(out_indptr, out_indices, low, high, lt, covered, candidates, seed, start, stop):
+    """Summed over runs start..stop-1, the new nodes each candidate would reach.
+
+    Returns int64 (len(candidates),); ``covered`` is left unchanged.
+    """
+    n = out_indptr.shape[0] - 1
+    gains = np.zeros(candidates.shape[0], dtype=np.int64)
+    queue = np.empty(n, dtype=np.int32)
+    for r in range(stop - start):
+        base = stream(seed, start + r)
+        row = covered[r]
+        for c in range(candidates.shape[0]):
+            gains[c] += _reach_new(out_indptr, out_indices, low, high, lt, row, candidates[c], base, queue,
+                                   False)
+    return gains
+
+
+@kernel
+def reach_commit(out_indptr, out_indices, low, high, lt, covered, v, seed, start, stop):
+    """Add v to the seed set: mark what it newly reaches; returns the summed gain (int64)."""
+    n = out_indptr.shape[0] - 1
+    queue = np.empty(n, dtype=np.int32)
+    total = 0
+    for r in range(stop - start):
+        base = stream(seed, start + r)
+        total += _reach_new(out_indptr, out_indices, low, high, lt, covered[r], v, base, queue, True)
+    return total

@@ -1,0 +1,86 @@
+"""Shared fixtures: tiny graphs with exact references (tests/reference.py).
+
+``tests/`` goes on sys.path so that test modules can ``from reference import ...``.
+Tests marked ``slow`` run only with ``--runslow``.
+"""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import reference  # noqa: E402
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", default=False, help="run tests marked slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def tiny_graphs():
+    """(name, graph) pairs on which exact enumeration is cheap (m <= 12)."""
+    rng = np.random.default_rng(7)
+    return [
+        ("path", reference.path_graph()),
+        ("star", reference.star_graph()),
+        ("diamond-uniform", reference.diamond_graph()),
+        ("diamond-wc", reference.diamond_graph("wc")),
+        ("mixed-given", reference.mixed_graph()),
+        ("random-wc", reference.random_tiny_graph(rng, 7, 11, "wc")),
+        ("random-uniform", reference.random_tiny_graph(rng, 6, 10, "uniform:0.3")),
+        ("random-given", reference.random_tiny_graph(rng, 6, 10, "given")),
+    ]
+
+
+def lt_tiny_graphs():
+    """(name, graph) pairs that are LT-valid (in-weights sum to <= 1)."""
+    rng = np.random.default_rng(11)
+    return [
+        ("diamond-wc", reference.diamond_graph("wc")),
+        ("mixed-wc", reference.mixed_graph().with_weights("wc")),
+        ("random-wc", reference.random_tiny_graph(rng, 7, 11, "wc")),
+        ("random-lt", reference.lt_random_weights(rng, reference.random_tiny_graph(rng, 6, 10, "wc"))),
+        ("star-uniform", reference.star_graph(4, 0.5)),
+    ]
+
+
+@pytest.fixture
+def path_graph():
+    return reference.path_graph()
+
+
+@pytest.fixture
+def star_graph():
+    return reference.star_graph()
+
+
+@pytest.fixture
+def diamond_graph():
+    return reference.diamond_graph()
+
+
+@pytest.fixture
+def mixed_graph():
+    return reference.mixed_graph()
+
+
+@pytest.fixture(params=[name for name, _ in tiny_graphs()])
+def tiny_graph(request):
+    """Each graph of tiny_graphs() in turn (IC)."""
+    return dict(tiny_graphs())[request.param]
+
+
+@pytest.fixture(params=[name for name, _ in lt_tiny_graphs()])
+def lt_tiny_graph(request):
+    """Each LT-valid graph of lt_tiny_graphs() in turn."""
+    return dict(lt_tiny_graphs())[request.param]
