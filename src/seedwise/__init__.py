@@ -1,2 +1,47 @@
-"""seedwise: influence maximization with proven guarantees."""
+"""seedwise: influence maximization with proven guarantees.
+
+>>> import seedwise
+>>> g = seedwise.load_dataset("wiki-vote")             # or seedwise.read_graph("edges.txt")
+>>> res = seedwise.maximize(g, k=10, seed=0)            # OPIM-C, IC, weighted cascade
+>>> est = seedwise.spread(g, res.seeds, simulations=2_000)
+
+Names are imported on first use, so that ``import seedwise`` (and the ``seedwise``
+command's start-up) does not load numba or compile anything.
+"""
+from __future__ import annotations
+
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Graph": ("seedwise.graph", "Graph"),
+    "read_graph": ("seedwise.api", "read_graph"),
+    "load_dataset": ("seedwise.api", "load_dataset"),
+    # the subpackage; calling it lists the datasets (see seedwise/datasets/__init__.py)
+    "datasets": ("seedwise.datasets", None),
+    "maximize": ("seedwise.api", "maximize"),
+    "spread": ("seedwise.api", "spread"),
+    "SelectionResult": ("seedwise.results", "SelectionResult"),
+    "SpreadEstimate": ("seedwise.results", "SpreadEstimate"),
+    "SeedwiseError": ("seedwise._validation", "SeedwiseError"),
+}
+
+__all__ = [
+    "Graph", "SeedwiseError", "SelectionResult", "SpreadEstimate", "__version__", "datasets", "load_dataset",
+    "maximize", "read_graph", "spread",
+]
+
+
+def __getattr__(name):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'seedwise' has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(target[0])
+    value = module if target[1] is None else getattr(module, target[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -133,3 +133,24 @@ def path(name, *, ap=False):
 
         raise SeedwiseError(f"dataset {d.name!r} ships no AP query sets")
     return resources.as_file(resources.files(__name__).joinpath(file))
+
+
+def _list():
+    return [d.to_dict() for d in DATASETS.values()]
+
+
+class _CallableModule(type(resources)):
+    """``seedwise.datasets`` is both this subpackage and the listing function.
+
+    ``seedwise.datasets()`` returns the same list as :func:`seedwise.api.datasets`;
+    a name cannot be both a module and a function otherwise, because importing
+    the subpackage binds ``seedwise.datasets`` to the module.
+    """
+
+    def __call__(self):
+        return _list()
+
+
+import sys as _sys  # noqa: E402 - needs the class defined above
+
+_sys.modules[__name__].__class__ = _CallableModule

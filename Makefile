@@ -1,0 +1,37 @@
+# Each target creates .venv on first use and reinstalls only when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "seedwise needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# OPIM-C on the embedded wiki-Vote graph, then an independent Monte-Carlo check of the seeds
+demo: $(STAMP)
+	$(BIN)/seedwise select --dataset wiki-vote --k 10 --algorithm opim-c --seed 0 --output $(VENV)/demo-seeds.csv
+	@echo
+	@echo "independent check: 10,000 Monte-Carlo runs of the same seeds"
+	$(BIN)/seedwise spread --dataset wiki-vote --seeds-file $(VENV)/demo-seeds.csv --simulations 10000 --seed 1
+
+# pytest's status passes through: 5 (no tests collected) fails the target like any other error
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# every bench/bench_*.py (results in bench/out/), then bench/report.py gathers them into BENCHMARKS.md
+bench: $(STAMP)
+	@set -e; ls bench/bench_*.py >/dev/null 2>&1 || { echo "no benchmarks in bench/"; exit 1; }; \
+	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done; \
+	if [ -f bench/report.py ]; then $(BIN)/python bench/report.py; fi
+
+lint: $(STAMP)
+	@$(BIN)/python -m ruff --version >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet ruff
+	$(BIN)/python -m ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

@@ -1,0 +1,508 @@
+"""The public Python API: load a graph, pick seeds, measure their spread.
+
+Every argument is checked here, at the boundary; the algorithms below trust their
+inputs. Errors are :class:`~seedwise.SeedwiseError` with a message that names the
+parameter, what is allowed and what arrived.
+
+Examples
+--------
+>>> import seedwise
+>>> g = seedwise.load_dataset("cim-physic")
+>>> g
+<Graph directed n=241 m=923 weights=wc>
+>>> res = seedwise.maximize(g, k=3, seed=0)
+>>> len(res.seeds), res.lower <= res.spread <= res.upper
+(3, True)
+"""
+from __future__ import annotations
+
+import errno
+import importlib
+import inspect
+import json
+import os
+import re
+
+from . import datasets as _datasets
+from ._validation import (
+    InputFileError,
+    SeedwiseError,
+    check_choice,
+    check_delta,
+    check_eps,
+    check_int,
+    check_model,
+    check_seed,
+    check_threads,
+)
+from .graph import Graph
+
+__all__ = ["ALGORITHMS", "datasets", "describe", "load_dataset", "maximize", "read_graph", "read_seeds",
+           "register_algorithm", "spread"]
+
+#: CLI / API algorithm name -> (module, function). Imported on first use so that
+#: ``import seedwise`` and ``seedwise --help`` stay fast.
+ALGORITHMS = {
+    "opim-c": ("seedwise.algorithms.opim_c", "opim_c"),
+    "imm": ("seedwise.algorithms.imm", "imm"),
+    "celf": ("seedwise.algorithms.celf", "celf"),
+    "degree": ("seedwise.algorithms.baselines", "degree"),
+    "pagerank": ("seedwise.algorithms.baselines", "pagerank"),
+    "degree-discount": ("seedwise.algorithms.baselines", "degree_discount"),
+    "random": ("seedwise.algorithms.baselines", "random_seeds"),
+}
+
+SPREAD_METHODS = ("mc", "rr")
+
+#: RR sets used by ``spread(..., method="rr")`` when ``rr_sets`` is not given.
+DEFAULT_RR_SETS = 100_000
+
+
+def register_algorithm(name, module, function):
+    """Make ``maximize(..., algorithm=name)`` call ``module.function``.
+
+    The function must take ``(graph, k, *, model, eps, delta, seed, threads,
+    progress, **options)`` and return a :class:`SelectionResult`.
+    """
+    ALGORITHMS[str(name).lower()] = (module, function)
+
+
+# --------------------------------------------------------------------- graphs
+def read_graph(path, *, directed=True, weights="wc", cache=True):
+    """Read a graph from an edge list (text, ``.gz``) or a binary ``.swg`` file.
+
+    Text edge lists have one edge ``u v [value]`` per line, separated by
+    whitespace, commas or tabs; ``#`` and ``%`` lines are comments and an
+    ``n m`` header line is skipped. Self-loops are dropped and repeated edges
+    merged (``graph.stats`` says how many). Node ids are kept as they are
+    (integers or strings) and every result reports them.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    directed : bool, default True
+        False reads every line as an edge in both directions.
+    weights : str or None, default "wc"
+        Edge probabilities: ``"wc"`` (weighted cascade, 1 / in-degree of the
+        target), ``"uniform:P"``, ``"trivalency"``, ``"given"`` (third column is
+        the probability) or ``"counts"`` (third column is an interaction count,
+        normalised per target node). None keeps the scheme stored in a binary
+        file (``"wc"`` for text).
+    cache : bool, default True
+        Keep a binary copy of the parsed graph (in ``$SEEDWISE_CACHE_DIR``, else
+        ``~/.cache/seedwise``) so that the next read of the same file is fast.
+
+    Returns
+    -------
+    Graph
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    SeedwiseError
+        A malformed line (the message names the file and the line), bad
+        probabilities, an unknown weight scheme or an empty graph.
+
+    Examples
+    --------
+    >>> import seedwise
+    >>> from seedwise import datasets
+    >>> with datasets.path("email-eu-core") as p:
+    ...     g = seedwise.read_graph(p, cache=False)
+    >>> g.n, g.m, g.stats["self_loops_dropped"]
+    (1005, 24929, 642)
+    """
+    from .graph import io
+
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(errno.ENOENT, "graph file not found", path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, "expected a graph file, got a folder", path)
+    return io.read_graph(path, directed=bool(directed), weights=weights, cache=bool(cache))
+
+
+def load_dataset(name, *, weights="wc", cache=True):
+    """Load one of the networks shipped with seedwise.
+
+    Parameters
+    ----------
+    name : str
+        A name listed by :func:`datasets` (``"wiki-vote"``, ``"email-eu-core"``,
+        ``"ca-grqc"``, ``"cim-physic"``).
+    weights : str, default "wc"
+        Edge scheme, as in :func:`read_graph`.
+    cache : bool, default True
+        As in :func:`read_graph`.
+
+    Returns
+    -------
+    Graph
+        Read directed or undirected as the dataset is.
+
+    Raises
+    ------
+    SeedwiseError
+        Unknown name (the message lists the embedded datasets).
+
+    References
+    ----------
+    Sources and citations: ``seedwise/datasets/README.md`` and :func:`datasets`.
+
+    Examples
+    --------
+    >>> import seedwise
+    >>> g = seedwise.load_dataset("wiki-vote")
+    >>> g.n, g.m, g.directed
+    (7115, 103689, True)
+    """
+    d = _datasets.get(name)
+    with _datasets.path(d.name) as p:
+        return read_graph(p, directed=d.directed, weights=weights, cache=cache)
+
+
+def datasets():
+    """The embedded datasets: a list of dicts.
+
+    Returns
+    -------
+    list of dict
+        Keys ``name``, ``description``, ``nodes``, ``edges``, ``directed``,
+        ``citation``, ``source``, ``file`` and ``ap_file`` (CIM query sets or None).
+
+    Examples
+    --------
+    >>> import seedwise
+    >>> [d["name"] for d in seedwise.datasets()]
+    ['wiki-vote', 'email-eu-core', 'ca-grqc', 'cim-physic']
+    """
+    return _datasets._list()
+
+
+def describe(graph):
+    """Statistics of a graph, as ``seedwise info`` prints them.
+
+    Returns
+    -------
+    dict
+        ``nodes``, ``edges`` (directed edges stored; an undirected pair counts
+        twice), ``directed``, ``ids`` ("int" or "str"), ``self_loops_dropped``,
+        ``repeated_edges_merged``, ``isolated_nodes``, ``out_degree`` and
+        ``in_degree`` (min, mean, max), ``weights`` (the edge scheme),
+        ``probability`` (min, mean, max), ``lt_valid`` and ``max_in_weight``
+        (largest sum of in-edge probabilities; LT needs it <= 1).
+    """
+    import numpy as np
+
+    _check_graph(graph)
+    out_deg, in_deg = graph.out_degree, graph.in_degree
+    prob = graph.out_prob.astype(np.float64)
+    heads = np.repeat(np.arange(graph.n), in_deg)  # head of each in-edge, in in-CSR order
+    in_sums = np.bincount(heads, weights=graph.in_prob.astype(np.float64), minlength=graph.n)
+    max_in = float(in_sums.max()) if len(in_sums) else 0.0
+    stats = graph.stats or {}
+    info = {
+        "nodes": int(graph.n),
+        "edges": int(graph.m),
+        "directed": bool(graph.directed),
+        "ids": "int" if graph.integer_ids else "str",
+        "self_loops_dropped": int(stats.get("self_loops_dropped", 0)),
+        "repeated_edges_merged": int(stats.get("repeated_edges_merged", 0)),
+        "isolated_nodes": int(((out_deg == 0) & (in_deg == 0)).sum()),
+        "out_degree": _summary(out_deg),
+        "in_degree": _summary(in_deg),
+        "weights": graph.weights,
+        "probability": _summary(prob),
+        "lt_valid": bool(max_in <= 1.0 + 1e-6),
+        "max_in_weight": max_in,
+    }
+    if not graph.directed:
+        info["undirected_pairs"] = int(graph.m) // 2
+    for key in ("lines", "source", "cached"):
+        if key in stats:
+            info[key] = stats[key]
+    return info
+
+
+def _summary(x):
+    if len(x) == 0:
+        return {"min": 0, "mean": 0.0, "max": 0}
+    lo, hi = x.min(), x.max()
+    cast = int if x.dtype.kind in "iu" else float
+    return {"min": cast(lo), "mean": float(x.mean()), "max": cast(hi)}
+
+
+# ------------------------------------------------------------------ selection
+def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", seed=0,
+             threads=None, progress=None, **options):
+    """Pick ``k`` seed nodes of largest expected spread.
+
+    The default, OPIM-C [1]_, returns a (1 - 1/e - eps)-approximate seed set
+    with probability at least 1 - delta and a certificate: a lower bound
+    sigma_l on the spread of the seeds and an upper bound sigma_u on the
+    optimum, whose ratio is the approximation actually proven for this run.
+
+    Parameters
+    ----------
+    graph : Graph
+        From :func:`read_graph`, :func:`load_dataset` or a converter.
+    k : int
+        Number of seeds, 1 <= k <= graph.n.
+    model : {"ic", "lt"}, default "ic"
+        Independent cascade or linear threshold (LT needs in-weights summing to
+        at most 1 per node, as weighted cascade gives).
+    eps : float, default 0.1
+        Approximation slack, 0 < eps < 1.
+    delta : float, optional
+        Failure probability, 0 < delta < 1; default 1/n.
+    algorithm : str, default "opim-c"
+        ``"opim-c"`` [1]_, ``"imm"`` [2]_, ``"celf"`` (greedy with Monte-Carlo
+        estimates and lazy evaluation [3]_, small graphs only), or the
+        baselines ``"degree"``, ``"pagerank"``, ``"degree-discount"`` [4]_ and
+        ``"random"``.
+    seed : int, default 0
+        Random seed; the same seed gives the same seeds for any ``threads``.
+    threads : int, optional
+        Threads for sampling (default: all cores numba may use).
+    progress : callable, optional
+        Called with the number of work items finished (see
+        :class:`seedwise._progress.Progress`).
+    **options
+        Passed to the algorithm (e.g. ``simulations=`` for CELF).
+
+    Returns
+    -------
+    SelectionResult
+        ``seeds`` (original ids, selection order), ``spread``, ``lower``,
+        ``upper``, ``ratio`` (None where the algorithm has no bounds),
+        ``n_rr_sets``, ``times`` per phase.
+
+    Raises
+    ------
+    SeedwiseError
+        ``k`` outside [1, n], unknown model or algorithm, eps or delta outside
+        (0, 1), LT on weights that sum above 1 at some node, an option the
+        algorithm does not take.
+
+    References
+    ----------
+    .. [1] J. Tang, X. Tang, X. Xiao, J. Yuan. Online processing algorithms for
+       influence maximization. SIGMOD 2018.
+    .. [2] Y. Tang, Y. Shi, X. Xiao. Influence maximization in near-linear
+       time: a martingale approach. SIGMOD 2015.
+    .. [3] J. Leskovec, A. Krause, C. Guestrin, C. Faloutsos, J. VanBriesen,
+       N. Glance. Cost-effective outbreak detection in networks. KDD 2007.
+    .. [4] W. Chen, Y. Wang, S. Yang. Efficient influence maximization in
+       social networks. KDD 2009.
+
+    Examples
+    --------
+    >>> import seedwise
+    >>> g = seedwise.load_dataset("email-eu-core")
+    >>> res = seedwise.maximize(g, k=5, eps=0.2, seed=0)
+    >>> len(res.seeds), res.k, res.algorithm
+    (5, 5, 'opim-c')
+    >>> seedwise.maximize(g, k=0)
+    Traceback (most recent call last):
+    ...
+    seedwise._validation.SeedwiseError: k must be an int in [1, 1005] (the number of nodes); got 0
+    """
+    _check_graph(graph)
+    k = check_int("k", k, 1, graph.n, hint=" (the number of nodes)")
+    model = check_model(model)
+    eps = check_eps(eps)
+    if delta is not None:
+        delta = check_delta(delta, graph.n)
+    seed = check_seed(seed)
+    if threads is not None:
+        threads = check_threads(threads)
+    fn, name = _algorithm(algorithm)
+    if model == "lt":
+        graph.check_lt()
+    _check_options(fn, name, options)
+    return fn(graph, k, model=model, eps=eps, delta=delta, seed=seed, threads=threads,
+              progress=progress, **options)
+
+
+def _algorithm(name):
+    key = str(name).strip().lower().replace("_", "-")
+    check_choice("algorithm", key, tuple(ALGORITHMS))
+    module, function = ALGORITHMS[key]
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name and module.startswith(e.name):
+            raise SeedwiseError(f"algorithm {key!r} is not available in this build of seedwise") from None
+        raise
+    return getattr(mod, function), key
+
+
+def _check_options(fn, name, options):
+    if not options:
+        return
+    params = inspect.signature(fn).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    unknown = sorted(set(options) - set(params))
+    if unknown:
+        known = sorted(p for p, v in params.items() if v.kind is v.KEYWORD_ONLY
+                       and p not in ("model", "eps", "delta", "seed", "threads", "progress"))
+        raise SeedwiseError(
+            f"algorithm {name!r} takes no option {', '.join(unknown)}"
+            f"{'; its options: ' + ', '.join(known) if known else ''}"
+        )
+
+
+def _check_graph(graph):
+    if isinstance(graph, Graph):
+        return
+    if isinstance(graph, (str, os.PathLike)):
+        raise SeedwiseError(
+            f"graph must be a seedwise.Graph; load {os.fspath(graph)!r} with seedwise.read_graph() first"
+        )
+    raise SeedwiseError(
+        f"graph must be a seedwise.Graph (from read_graph, load_dataset or seedwise.graph.convert); "
+        f"got {type(graph).__name__}"
+    )
+
+
+# --------------------------------------------------------------------- spread
+def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets=None, seed=0,
+           threads=None, progress=None):
+    """Expected spread of a seed set, with a 95% confidence interval.
+
+    Parameters
+    ----------
+    graph : Graph
+    seeds : iterable of node ids
+        Original ids, as in the input file (strings that spell integers are
+        accepted for integer ids). Repeated ids count once.
+    model : {"ic", "lt"}, default "ic"
+    simulations : int, default 10_000
+        Monte-Carlo runs (``method="mc"``).
+    method : {"mc", "rr"}, default "mc"
+        Forward Monte-Carlo simulation, or the RR-set estimator n * coverage /
+        |R| [1]_ on a fresh collection of ``rr_sets`` sets.
+    rr_sets : int, optional
+        RR sets for ``method="rr"`` (default 100,000).
+    seed : int, default 0
+        Random seed; results do not depend on ``threads``.
+    threads : int, optional
+    progress : callable, optional
+        Called with the number of simulations (or RR sets) finished.
+
+    Returns
+    -------
+    SpreadEstimate
+        ``mean``, ``ci95`` (low, high), ``simulations`` (runs or RR sets), ``method``.
+
+    Raises
+    ------
+    SeedwiseError
+        Empty seed list, seed ids not in the graph (the message names them),
+        bad model, method or counts, LT on weights that sum above 1.
+
+    References
+    ----------
+    .. [1] C. Borgs, M. Brautbar, J. Chayes, B. Lucier. Maximizing social
+       influence in nearly optimal time. SODA 2014.
+
+    Examples
+    --------
+    >>> import seedwise
+    >>> g = seedwise.load_dataset("cim-physic")
+    >>> est = seedwise.spread(g, [0, 1], simulations=1000, seed=0)
+    >>> est.simulations, est.ci95[0] <= est.mean <= est.ci95[1]
+    (1000, True)
+    """
+    _check_graph(graph)
+    if isinstance(seeds, (str, bytes, int)) or (hasattr(seeds, "ndim") and seeds.ndim == 0):
+        seeds = [seeds]
+    seeds = list(seeds)
+    if not seeds:
+        raise SeedwiseError("seeds is empty: give at least one node id")
+    model = check_model(model)
+    method = check_choice("method", method, SPREAD_METHODS)
+    seed = check_seed(seed)
+    if threads is not None:
+        threads = check_threads(threads)
+    dense = graph.index_of(seeds, what="seed id")
+    # a set: repeats count once, first occurrence order kept
+    _, first = _unique_first(dense)
+    dense = dense[first]
+    if model == "lt":
+        graph.check_lt()
+    if method == "mc":
+        simulations = check_int("simulations", simulations, 1)
+        from .diffusion.monte_carlo import monte_carlo_spread
+
+        return monte_carlo_spread(graph, dense, model=model, simulations=simulations, seed=seed,
+                                  threads=threads, progress=progress)
+    rr_sets = check_int("rr_sets", DEFAULT_RR_SETS if rr_sets is None else rr_sets, 1)
+    from .sampling.estimate import rr_spread
+
+    return rr_spread(graph, dense, model=model, rr_sets=rr_sets, seed=seed, threads=threads, progress=progress)
+
+
+def _unique_first(dense):
+    import numpy as np
+
+    uniq, first = np.unique(dense, return_index=True)
+    return uniq, np.sort(first)
+
+
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+def read_seeds(path):
+    """Node ids from a seeds file, as strings (``graph.index_of`` maps them).
+
+    Accepted: one id per line or several separated by commas/whitespace (``#``
+    comments allowed), the CSV that ``seedwise select --output x.csv`` writes
+    (a ``rank,seed`` header: the ``seed`` column is read), or a JSON list or
+    object with a ``seeds`` list (as ``seedwise select --json`` prints).
+
+    Raises
+    ------
+    FileNotFoundError
+    InputFileError
+        A file with no ids or a JSON file without a ``seeds`` list.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(errno.ENOENT, "seeds file not found", path)
+    with open(path, encoding="utf-8-sig") as f:
+        text = f.read()
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputFileError(f"{path} line {e.lineno}: not valid JSON ({e.msg})") from None
+        if isinstance(obj, dict):
+            obj = obj.get("seeds")
+        if not isinstance(obj, list) or not all(isinstance(x, (int, str)) and not isinstance(x, bool) for x in obj):
+            raise InputFileError(f"{path}: expected a JSON list of ids or an object with a 'seeds' list")
+        ids = [str(x) for x in obj]
+    else:
+        ids = []
+        column = None
+        for lineno, line in enumerate(text.splitlines(), 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            fields = [x for x in _SPLIT.split(line) if x]
+            if not ids and column is None and "seed" in [x.lower() for x in fields]:
+                column = [x.lower() for x in fields].index("seed")  # CSV header
+                continue
+            if column is not None:
+                if column >= len(fields):
+                    raise InputFileError(f"{path} line {lineno}: expected a value in column {column + 1} (seed)")
+                ids.append(fields[column])
+            else:
+                ids.extend(fields)
+    if not ids:
+        raise InputFileError(f"{path}: no seed ids found")
+    return ids
