@@ -84,3 +84,15 @@ def tiny_graph(request):
 def lt_tiny_graph(request):
     """Each LT-valid graph of lt_tiny_graphs() in turn."""
     return dict(lt_tiny_graphs())[request.param]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_graph_cache(tmp_path_factory):
+    """Keep parsed-graph caches of the test run out of ~/.cache/seedwise."""
+    old = os.environ.get("SEEDWISE_CACHE_DIR")
+    os.environ["SEEDWISE_CACHE_DIR"] = str(tmp_path_factory.mktemp("graph-cache"))
+    yield
+    if old is None:
+        os.environ.pop("SEEDWISE_CACHE_DIR", None)
+    else:
+        os.environ["SEEDWISE_CACHE_DIR"] = old
