@@ -68,7 +68,7 @@ def register_algorithm(name, module, function):
 
 
 # --------------------------------------------------------------------- graphs
-def read_graph(path, *, directed=True, weights="wc", cache=True):
+def read_graph(path, *, directed=True, weights=None, cache=True):
     """Read a graph from an edge list (text, ``.gz``) or a binary ``.swg`` file.
 
     Text edge lists have one edge ``u v [value]`` per line, separated by
@@ -83,7 +83,7 @@ def read_graph(path, *, directed=True, weights="wc", cache=True):
         The file.
     directed : bool, default True
         False reads every line as an edge in both directions.
-    weights : str or None, default "wc"
+    weights : str or None, default None
         Edge probabilities: ``"wc"`` (weighted cascade, 1 / in-degree of the
         target), ``"uniform:P"``, ``"trivalency"``, ``"given"`` (third column is
         the probability) or ``"counts"`` (third column is an interaction count,

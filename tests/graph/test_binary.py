@@ -1,0 +1,132 @@
+"""Binary graph format: round trips, memory maps, corrupt files."""
+import json
+import os
+import struct
+
+import numpy as np
+import pytest
+
+from seedwise._validation import InputFileError, SeedwiseError
+from seedwise.graph import Graph, binary, load_graph, read_graph, save_graph
+
+FIELDS = ("ids", "out_indptr", "out_indices", "out_prob", "out_weight", "in_indptr", "in_indices",
+          "in_prob", "in_weight", "in_shared_p")
+
+
+def assert_same_graph(g, h):
+    assert (g.n, g.m, g.directed, g.weights) == (h.n, h.m, h.directed, h.weights)
+    for f in FIELDS:
+        a, b = getattr(g, f), getattr(h, f)
+        assert a.dtype == b.dtype, f
+        assert np.array_equal(a, b), f
+
+
+def int_graph():
+    return Graph.from_edges([5, 7, 7, 9, 5], [7, 9, 5, 5, 5], [1.0, 2.0, 3.0, 4.0, 9.0], weights="counts")
+
+
+def str_graph():
+    return Graph.from_edges(["zoë", "b", "a-long-name"], ["b", "a-long-name", "zoë"], directed=False,
+                            weights="uniform:0.2", stats={"lines": 3, "header": None, "names": ("a", "b")})
+
+
+@pytest.mark.parametrize("make", [int_graph, str_graph])
+@pytest.mark.parametrize("mmap", [True, False])
+def test_round_trip(tmp_path, make, mmap):
+    g = make()
+    path = tmp_path / "g.swg"
+    assert save_graph(g, path) == str(path)
+    h = load_graph(path, mmap=mmap)
+    assert_same_graph(g, h)
+    assert h.stats["lines" if "lines" in g.stats else "edges"] == g.stats.get("lines", g.stats.get("edges"))
+    assert h.label(range(h.n)) == g.label(range(g.n))
+    if mmap:
+        assert isinstance(h.out_indices, np.memmap)
+        assert not h.out_indices.flags.writeable
+    else:
+        assert h.out_indices.flags.writeable
+    assert [f for f in os.listdir(tmp_path) if f.startswith(".tmp")] == []
+
+
+def test_layout_aligned(tmp_path):
+    path = tmp_path / "g.swg"
+    save_graph(int_graph(), path)
+    meta, start, size = binary.read_header(path)
+    assert start % 64 == 0
+    for spec in meta["arrays"].values():
+        assert (start + spec["offset"]) % 64 == 0
+    assert meta["weights"] == "counts" and meta["n"] == 3
+
+
+def test_mmap_graph_works_with_sampling(tmp_path):
+    from seedwise.sampling import sample_rr_sets
+
+    g = read_graph(os.path.join("/work/shared/datasets", "email-eu-core.txt.gz"), cache=False) \
+        if os.path.exists("/work/shared/datasets/email-eu-core.txt.gz") else int_graph()
+    path = tmp_path / "g.swg"
+    save_graph(g, path)
+    h = load_graph(path, mmap=True)
+    a = sample_rr_sets(g, 500, seed=3)
+    b = sample_rr_sets(h, 500, seed=3)
+    assert np.array_equal(a.offsets, b.offsets) and np.array_equal(a.nodes, b.nodes)
+
+
+def _corrupt(path, fn):
+    data = bytearray(path.read_bytes())
+    fn(data)
+    path.write_bytes(bytes(data))
+
+
+def _patch_header(data, **changes):
+    hlen = struct.unpack("<I", data[12:16])[0]
+    meta = json.loads(bytes(data[16:16 + hlen]))
+    meta.update(changes)
+    new = json.dumps(meta, separators=(",", ":")).encode()
+    assert len(new) <= hlen
+    data[16:16 + hlen] = new + b" " * (hlen - len(new))
+
+
+@pytest.mark.parametrize("case", ["magic", "version", "truncated", "header_json", "shape", "index_range",
+                                  "empty", "indptr"])
+def test_corrupt_files_raise(tmp_path, case):
+    path = tmp_path / "g.swg"
+    save_graph(int_graph(), path)
+    meta, start, size = binary.read_header(path)
+    if case == "magic":
+        _corrupt(path, lambda d: d.__setitem__(slice(0, 8), b"NOTGRAPH"))
+    elif case == "version":
+        _corrupt(path, lambda d: d.__setitem__(slice(8, 12), struct.pack("<I", 99)))
+    elif case == "truncated":
+        path.write_bytes(path.read_bytes()[: size - 70])
+    elif case == "header_json":
+        _corrupt(path, lambda d: d.__setitem__(slice(16, 20), b"{{{{"))
+    elif case == "shape":
+        _corrupt(path, lambda d: _patch_header(d, n=4))
+    elif case == "index_range":
+        off = start + meta["arrays"]["out_indices"]["offset"]
+        _corrupt(path, lambda d: d.__setitem__(slice(off, off + 4), struct.pack("<i", 77)))
+    elif case == "indptr":
+        off = start + meta["arrays"]["in_indptr"]["offset"] + 8
+        _corrupt(path, lambda d: d.__setitem__(slice(off, off + 8), struct.pack("<q", -3)))
+    elif case == "empty":
+        path.write_bytes(b"")
+    with pytest.raises(InputFileError, match="g.swg: not a valid seedwise graph file"):
+        load_graph(path)
+
+
+def test_missing_and_bad_arguments(tmp_path):
+    with pytest.raises(InputFileError, match="no such file"):
+        load_graph(tmp_path / "none.swg")
+    with pytest.raises(SeedwiseError, match="needs a seedwise Graph"):
+        save_graph("not a graph", tmp_path / "x.swg")
+    with pytest.raises(SeedwiseError, match="cannot write graph file"):
+        save_graph(int_graph(), tmp_path / "no" / "such" / "dir" / "x.swg")
+
+
+def test_overwrite_is_atomic(tmp_path):
+    path = tmp_path / "g.swg"
+    save_graph(int_graph(), path)
+    h = load_graph(path, mmap=True)  # a reader still mapping the old file
+    save_graph(str_graph(), path)
+    assert h.ids.tolist() == [5, 7, 9]  # the old mapping is intact
+    assert load_graph(path).ids.tolist() == ["a-long-name", "b", "zoë"]
