@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import math
 
+from ..backends import make_backend
+from ..memory import MemoryGuard
 from ..results import SelectionResult
-from ..sampling import derive_seed, sample_rr_sets
-from ..selection import log_binomial, max_coverage
+from ..sampling import derive_seed
+from ..selection import log_binomial
 from ._common import Timer, run_args
 
 APPROX = 1.0 - 1.0 / math.e
 
 
-def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None, **_):
+def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
+        backend="local", address=None, num_workers=None, max_memory=None, **_):
     """Select k seeds with IMM: a (1 - 1/e - eps)-approximation w.p. >= 1 - delta.
 
     Phase 1 (sampling) searches for a lower bound LB on OPT by halving a guess x
@@ -38,6 +41,15 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
     seed : int, default 0
     threads : int, optional
     progress : callable, optional
+    backend : {"local", "ray"}, default "local"
+        Where RR sets are sampled and kept (see :mod:`seedwise.backends`).
+    address : str, optional
+        Ray only: None (local Ray), "auto" or "HOST:PORT".
+    num_workers : int, optional
+        Ray only: worker actors (default: the cluster's CPUs).
+    max_memory : int or str, optional
+        Memory budget: bytes, "16G" or "80%" (default). Checked before each
+        sampling step (see :mod:`seedwise.memory`).
 
     Returns
     -------
@@ -45,6 +57,11 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
         seeds in selection order, spread = n Lambda_R(S) / |R| on the final
         collection, n_rr_sets counting both phases, times per phase. IMM has no
         per-run certificate: lower/upper/ratio are None; target = 1 - 1/e - eps.
+
+    Raises
+    ------
+    MemoryBudgetError
+        When the next RR collection would not fit ``max_memory``.
 
     Notes
     -----
@@ -81,36 +98,43 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
     beta = math.sqrt(APPROX * (lnc + ell * log_n + math.log(2.0)))
     lambda_star = 2.0 * n * (APPROX * alpha + beta) ** 2 / (args.eps ** 2)
 
-    def sample(count, stream_seed, start):
-        return sample_rr_sets(graph, count, model=args.model, seed=stream_seed, start=start,
-                              threads=args.threads, progress=progress)
-
     search_seed, final_seed = derive_seed(args.seed, 3), derive_seed(args.seed, 4)
     lb = 1.0
-    rr = None
-    search_sets = 0
-    for i in range(1, max(2, math.ceil(math.log2(n)))):
-        x = n / 2.0 ** i
-        theta_i = math.ceil(lambda_p / x)
+    store = make_backend(backend, graph, args.model, threads=threads, progress=progress,
+                         address=address, num_workers=num_workers)
+    guard = MemoryGuard(graph, args.model, args.seed, max_memory, threads=args.threads,
+                        algorithm="IMM", workers=store.machines)
+    try:
+        rr = store.collection(search_seed)
+        for i in range(1, max(2, math.ceil(math.log2(n)))):
+            x = n / 2.0 ** i
+            theta_i = math.ceil(lambda_p / x)
+            if theta_i > len(rr):
+                guard.check(theta_i, f"the lower-bound search (step {i})")
+                with timer("sampling"):
+                    rr.grow(theta_i - len(rr))
+            with timer("selection"):
+                cov = rr.select(k)
+            if n * cov.coverage / len(rr) >= (1.0 + eps_p) * x:
+                lb = n * cov.coverage / (len(rr) * (1.0 + eps_p))
+                break
+        search_sets, search_edges = len(rr), rr.edges_examined
+        rr.drop()  # the final collection is independent of the search's
+        theta = max(1, math.ceil(lambda_star / lb))
+        guard.check(theta, "the final collection")
+        final = store.collection(final_seed)
         with timer("sampling"):
-            if rr is None:
-                rr = sample(theta_i, search_seed, 0)
-            elif theta_i > len(rr):
-                rr = rr.extend(sample(theta_i - len(rr), search_seed, len(rr)))
+            final.grow(theta)
         with timer("selection"):
-            cov = max_coverage(rr, k)
-        if n * cov.coverage / len(rr) >= (1.0 + eps_p) * x:
-            lb = n * cov.coverage / (len(rr) * (1.0 + eps_p))
-            break
-    search_sets = len(rr)
-    theta = max(1, math.ceil(lambda_star / lb))
-    with timer("sampling"):
-        final = sample(theta, final_seed, 0)
-    with timer("selection"):
-        cov = max_coverage(final, k)
+            cov = final.select(k)
+        extra = dict(lower_bound_opt=lb, edges_examined=search_edges + final.edges_examined)
+        if store.name != "local":
+            extra.update(backend=store.name, num_workers=store.num_workers)
+    finally:
+        store.close()
     return SelectionResult(
         algorithm="imm", model=args.model, k=k, seeds=graph.label(cov.seeds),
         spread=n * cov.coverage / len(final), target=APPROX - args.eps,
         n_rr_sets=search_sets + len(final), times=timer.done(),
-        params=args.params(lower_bound_opt=lb, edges_examined=rr.edges_examined + final.edges_examined),
+        params=args.params(**extra),
     )

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import math
 
+from ..backends import make_backend
+from ..memory import MemoryGuard
 from ..results import SelectionResult
-from ..sampling import derive_seed, sample_rr_sets
-from ..selection import log_binomial, lower_bound, max_coverage, upper_bound
+from ..sampling import derive_seed
+from ..selection import log_binomial, lower_bound, upper_bound
 from ._common import Timer, run_args
 
 APPROX = 1.0 - 1.0 / math.e
 
 
-def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None, **_):
+def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
+           backend="local", address=None, num_workers=None, max_memory=None, **_):
     """Select k seeds with OPIM-C; the result certifies its own approximation ratio.
 
     Two independent RR collections are grown together: greedy maximum coverage
@@ -40,6 +43,17 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
     threads : int, optional
     progress : callable, optional
         Called with the number of RR sets generated.
+    backend : {"local", "ray"}, default "local"
+        Where RR sets are sampled and kept: this process, or Ray worker actors
+        (see :mod:`seedwise.backends.ray`). Both give the same result.
+    address : str, optional
+        Ray only: None (local Ray), "auto" or "HOST:PORT".
+    num_workers : int, optional
+        Ray only: worker actors (default: the cluster's CPUs).
+    max_memory : int or str, optional
+        Memory budget: bytes, "16G" or "80%" (the default: 80% of the available
+        memory). Checked before sampling and before every doubling, from a
+        pilot estimate of the RR-set size (see :mod:`seedwise.memory`).
 
     Returns
     -------
@@ -47,6 +61,11 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
         seeds (original ids, selection order), spread (n Lambda_R2(S) / |R2|),
         lower = sigma_l, upper = sigma_u, ratio = sigma_l / sigma_u,
         target = 1 - 1/e - eps, n_rr_sets = |R1| + |R2|, times per phase.
+
+    Raises
+    ------
+    MemoryBudgetError
+        When the next round of RR sets would not fit ``max_memory``.
 
     Notes
     -----
@@ -79,29 +98,38 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
     seed1, seed2 = derive_seed(args.seed, 1), derive_seed(args.seed, 2)
     theta = max(1, math.ceil(theta_0))
 
-    def sample(count, stream_seed, start):
-        return sample_rr_sets(graph, count, model=args.model, seed=stream_seed, start=start,
-                              threads=args.threads, progress=progress)
-
-    with timer("sampling"):
-        r1 = sample(theta, seed1, 0)
-        r2 = sample(theta, seed2, 0)
-    for i in range(1, i_max + 1):
-        with timer("selection"):
-            cov = max_coverage(r1, k)
-            cov2 = r2.coverage(cov.seeds)
-            sigma_l = lower_bound(cov2, len(r2), n, a)
-            sigma_u = upper_bound(cov.upper, len(r1), n, a)
-            ratio = sigma_l / sigma_u
-        if ratio >= target or i == i_max:
-            break
+    store = make_backend(backend, graph, args.model, threads=threads, progress=progress,
+                         address=address, num_workers=num_workers)
+    guard = MemoryGuard(graph, args.model, args.seed, max_memory, threads=args.threads,
+                        algorithm="OPIM-C", workers=store.machines, theta_max=2 * math.ceil(theta_max))
+    try:
+        guard.check(2 * theta, "the first round")
+        r1, r2 = store.collection(seed1), store.collection(seed2)
         with timer("sampling"):
-            r1 = r1.extend(sample(len(r1), seed1, len(r1)))
-            r2 = r2.extend(sample(len(r2), seed2, len(r2)))
+            r1.grow(theta)
+            r2.grow(theta)
+        for i in range(1, i_max + 1):
+            with timer("selection"):
+                cov = r1.select(k)
+                cov2 = r2.coverage(cov.seeds)
+                sigma_l = lower_bound(cov2, len(r2), n, a)
+                sigma_u = upper_bound(cov.upper, len(r1), n, a)
+                ratio = sigma_l / sigma_u
+            if ratio >= target or i == i_max:
+                break
+            guard.check(2 * (len(r1) + len(r2)), f"round {i + 1} ({2 * len(r1):,} RR sets per collection)")
+            with timer("sampling"):
+                r1.grow(len(r1))
+                r2.grow(len(r2))
+        extra = dict(rounds=i, i_max=i_max, edges_examined=r1.edges_examined + r2.edges_examined,
+                     rr_entries=r1.total + r2.total)
+        if store.name != "local":
+            extra.update(backend=store.name, num_workers=store.num_workers)
+    finally:
+        store.close()
     return SelectionResult(
         algorithm="opim-c", model=args.model, k=k, seeds=graph.label(cov.seeds),
         spread=n * cov2 / len(r2), lower=sigma_l, upper=sigma_u, ratio=ratio, target=target,
         n_rr_sets=len(r1) + len(r2), times=timer.done(),
-        params=args.params(rounds=i, i_max=i_max, edges_examined=r1.edges_examined + r2.edges_examined,
-                           rr_entries=r1.total + r2.total),
+        params=args.params(**extra),
     )

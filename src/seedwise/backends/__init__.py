@@ -1,0 +1,62 @@
+"""Where RR sets live: in this process (``"local"``) or spread over Ray actors (``"ray"``).
+
+The RR-based algorithms (OPIM-C, IMM) talk to a backend through one small
+interface, so the same driver code runs on both and gives the same answer:
+
+- ``backend.collection(seed)`` -> a growable RR collection whose set ``i`` is
+  drawn from ``stream(seed, i)``;
+- ``collection.grow(count)`` samples the next ``count`` sets;
+- ``collection.select(k, allowed=None)`` -> greedy maximum coverage
+  (:class:`~seedwise.selection.coverage.Coverage`: seeds, gains, coverage, upper);
+- ``collection.coverage(dense_seeds)`` -> Lambda(S);
+- ``len(collection)``, ``collection.total`` (entries), ``collection.edges_examined``;
+- ``backend.close()``.
+"""
+from __future__ import annotations
+
+from .._validation import check_choice, check_threads
+
+BACKENDS = ("local", "ray")
+
+
+def make_backend(name, graph, model, *, threads=None, progress=None, address=None, num_workers=None):
+    """Open the backend ``name`` ("local" or "ray") for RR sets of ``graph`` under ``model``.
+
+    Parameters
+    ----------
+    name : {"local", "ray"}
+    graph : Graph
+    model : {"ic", "lt"}
+    threads : int, optional
+        Local: sampling threads (default: all numba threads). Ray: sampling
+        threads per worker actor (default 1: one worker per CPU).
+    progress : callable, optional
+        Called with the number of RR sets generated.
+    address : str, optional
+        Ray only: None starts (or reuses) a local Ray instance, ``"auto"`` joins the
+        cluster started on this machine with ``ray start``, ``"HOST:PORT"`` /
+        ``"ray://HOST:PORT"`` joins a remote one.
+    num_workers : int, optional
+        Ray only: worker actors (default: the CPUs of the cluster).
+
+    Returns
+    -------
+    LocalBackend or RayBackend
+
+    Raises
+    ------
+    SeedwiseError
+        Unknown backend, or ``"ray"`` without the ray package installed.
+    """
+    name = check_choice("backend", name, BACKENDS)
+    if name == "local":
+        from .local import LocalBackend
+
+        return LocalBackend(graph, model, threads=check_threads(threads), progress=progress)
+    from .ray import RayBackend
+
+    threads = 1 if threads is None else check_threads(threads)
+    return RayBackend(graph, model, threads=threads, progress=progress, address=address, num_workers=num_workers)
+
+
+__all__ = ["BACKENDS", "make_backend"]

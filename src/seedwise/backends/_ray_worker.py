@@ -1,0 +1,110 @@
+"""The Ray worker: holds its share of every RR collection next to the shared graph.
+
+A plain class (Ray is not imported here); :mod:`seedwise.backends.ray` turns it
+into an actor. Each collection is stored flat (offsets int64, nodes int32) with
+its node index, exactly as :class:`~seedwise.sampling.RRSets`, and holds the RR
+sets of the index ranges the driver gave this worker. RR set ``i`` comes from
+``stream(seed, i)``, so which worker samples it does not change it.
+"""
+from __future__ import annotations
+
+import types
+
+import numpy as np
+
+from ..sampling import _kernels as sampling_kernels
+from ..sampling.rr_sets import RRSets, _sample
+from . import _kernels
+
+
+class _Part:
+    """This worker's sets of one collection."""
+
+    def __init__(self, n):
+        self.offsets = np.zeros(1, dtype=np.int64)
+        self.nodes = np.zeros(0, dtype=np.int32)
+        self.index = None
+        self.covered = None
+        self.edges_examined = 0
+
+    def __len__(self):
+        return self.offsets.shape[0] - 1
+
+
+class RRWorker:
+    """Samples and keeps RR sets for its index ranges; answers greedy steps.
+
+    Parameters
+    ----------
+    arrays : dict
+        ``in_indptr``, ``in_indices``, ``in_prob``, ``in_shared_p`` of the graph
+        (read-only views into Ray's object store: one copy per machine).
+    n : int
+    model : {"ic", "lt"}
+    threads : int
+        Sampling threads inside this worker.
+    """
+
+    def __init__(self, arrays, n, model, threads=1):
+        self.graph = types.SimpleNamespace(n=int(n), **arrays)
+        self.model = model
+        self.threads = int(threads)
+        self.parts = {}
+        self.scratch = None
+        self.touched = None
+
+    def ping(self):
+        return True
+
+    def grow(self, name, seed, start, stop):
+        """Sample sets [start, stop) of collection ``name``; returns (sets, entries)."""
+        part = self.parts.setdefault(name, _Part(self.graph.n))
+        if stop <= start:
+            return 0, 0
+        rr = _sample(self.graph, int(stop - start), self.model, int(seed), int(start), self.threads)
+        part.offsets = np.concatenate([part.offsets, rr.offsets[1:] + part.offsets[-1]])
+        part.index = None
+        part.nodes = np.concatenate([part.nodes, rr.nodes])
+        part.edges_examined += rr.edges_examined
+        return len(rr), rr.total
+
+    def stats(self, name):
+        part = self.parts[name]
+        return len(part), int(part.nodes.shape[0]), part.edges_examined
+
+    def start_greedy(self, name):
+        """Build the node index (once per size), uncover every set; return the
+        local marginal coverages, int32 (n,)."""
+        part = self.parts[name]
+        if part.index is None:
+            part.index = sampling_kernels.build_node_index(part.offsets, part.nodes, self.graph.n)
+        part.covered = np.zeros(len(part), dtype=np.bool_)
+        if self.scratch is None:
+            self.scratch = np.zeros(self.graph.n, dtype=np.int32)
+            self.touched = np.empty(self.graph.n, dtype=np.int32)
+        return _kernels.node_counts(part.index[0])
+
+    def cover(self, name, v):
+        """Cover v's local sets: (newly covered, nodes int32, decrements int32)."""
+        part = self.parts[name]
+        idx_indptr, idx_sets = part.index
+        return _kernels.cover_collect(np.int64(v), idx_indptr, idx_sets, part.offsets, part.nodes,
+                                      part.covered, self.scratch, self.touched)
+
+    def coverage(self, name, dense_seeds):
+        """Local Lambda(S) of collection ``name``."""
+        part = self.parts.get(name)
+        if part is None or len(part) == 0:
+            return 0
+        mask = np.zeros(self.graph.n, dtype=np.bool_)
+        mask[np.asarray(dense_seeds, dtype=np.int64)] = True
+        return int(sampling_kernels.count_covered(part.offsets, part.nodes, mask))
+
+    def drop(self, name):
+        self.parts.pop(name, None)
+        return True
+
+    def rr_sets(self, name):
+        """The local sets as an RRSets (tests)."""
+        part = self.parts[name]
+        return RRSets(self.graph.n, part.offsets, part.nodes)

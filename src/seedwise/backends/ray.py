@@ -1,0 +1,340 @@
+"""The Ray backend: RR sets sampled and kept on worker actors, greedy reduced on the driver.
+
+How a run is spread (issue 5; the same scheme as the distributed RR-OPIM+ of the
+CIM paper, on Ray instead of a home-made cluster):
+
+1. The driver puts the graph's reverse CSR (``in_indptr``, ``in_indices``,
+   ``in_prob``, ``in_shared_p``) in Ray's object store once; every worker actor
+   maps it read-only (zero-copy, one copy per machine).
+2. Each round, the index range of the new RR sets ``[len, len + count)`` is cut
+   into one contiguous slice per worker. Set ``i`` is drawn from
+   ``stream(seed, i)`` by the same numba kernels as the local backend, so the
+   collection is identical whatever the number of workers; a worker keeps the
+   sets it made (and their node -> set index) in its own memory.
+3. Greedy maximum coverage: every worker returns its local marginal coverages;
+   the driver sums them into the exact global gains, picks the node with the
+   largest gain (ties to the smaller id, as the single-process kernel), and
+   sends it to all workers in one batched call; each covers its local sets and
+   returns the gain decrements of the nodes in them (sparse), keeping the
+   driver's gains exact. One round trip per greedy step.
+4. Bounds come from reduced counts: Lambda_R2(S) is the sum of the workers'
+   local coverages; OPIM-C's upper bound uses the top-k sum of the driver's
+   global gains. Seeds, sigma_l, sigma_u and the RR-set counts therefore equal
+   those of ``backend="local"`` for the same seed.
+
+Memory: each worker holds ``1/num_workers`` of the RR sets (8 bytes per entry
+with the index, 24 per set) plus the graph's reverse CSR in its machine's object
+store (4 m + 12 n bytes under WC / uniform probabilities, where the
+per-edge probabilities are not needed, else 8 m + 12 n); the driver holds the graph and a few arrays of n.
+See ``docs/scaling.md``.
+
+Ray is imported inside the functions only: ``pip install 'seedwise[ray]'``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import SeedwiseError, check_int
+from ..selection.coverage import Coverage
+
+
+def import_ray():
+    """The ray module, or a SeedwiseError saying how to install it."""
+    try:
+        import ray
+    except ImportError:
+        raise SeedwiseError(
+            "backend='ray' needs the optional dependency ray; install it with "
+            "pip install 'seedwise[ray]' (or use backend='local')") from None
+    return ray
+
+
+def connect(address=None):
+    """Start or join Ray; returns the ray module.
+
+    address : None (reuse the running instance, else start a local one), ``"auto"``
+    (the cluster started on this machine with ``ray start``), ``"HOST:PORT"`` or
+    ``"ray://HOST:PORT"``.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        return ray
+    kwargs = {"include_dashboard": False, "log_to_driver": False, "ignore_reinit_error": True}
+    try:
+        if address is None or str(address).lower() == "local":
+            ray.init(**kwargs)
+        else:
+            ray.init(address=str(address), **kwargs)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise SeedwiseError(
+            f"could not connect to the Ray cluster at address={address!r}: {exc}. Start one with "
+            f"'ray start --head' (then --address auto), or pass --address HOST:PORT of the head node"
+        ) from None
+    return ray
+
+
+class RayCollection:
+    """One RR collection spread over the backend's workers (see module docstring)."""
+
+    def __init__(self, backend, name, seed):
+        self.backend = backend
+        self.name = name
+        self.seed = int(seed)
+        self._len = 0
+        self.total = 0
+
+    def __len__(self):
+        return self._len
+
+    @property
+    def edges_examined(self):
+        ray, workers = self.backend.ray, self.backend.workers
+        return sum(s[2] for s in ray.get([w.stats.remote(self.name) for w in workers]))
+
+    def grow(self, count):
+        """Sample sets len .. len+count-1, one contiguous slice per worker."""
+        ray, workers = self.backend.ray, self.backend.workers
+        start, stop = self._len, self._len + int(count)
+        cuts = np.linspace(start, stop, len(workers) + 1).round().astype(np.int64)
+        out = ray.get([w.grow.remote(self.name, self.seed, int(cuts[i]), int(cuts[i + 1]))
+                       for i, w in enumerate(workers)])
+        self._len = stop
+        self.total += sum(int(o[1]) for o in out)
+        if self.backend.progress is not None:
+            self.backend.progress(int(count))
+
+    def select(self, k, allowed=None):
+        """Greedy maximum coverage of k nodes, reduced over the workers.
+
+        Same rule and result as ``selection._kernels.greedy_max_coverage``: the
+        largest marginal coverage, ties to the smaller node id; ``upper`` = min over
+        steps of Lambda(S_i) + the sum of the k largest marginal coverages.
+        """
+        ray, workers = self.backend.ray, self.backend.workers
+        n = self.backend.n
+        k = int(k)
+        gain = np.zeros(n, dtype=np.int64)
+        for local in ray.get([w.start_greedy.remote(self.name) for w in workers]):
+            gain += local
+        avail = np.ones(n, dtype=np.bool_) if allowed is None else np.array(allowed, dtype=np.bool_)
+        left = int(avail.sum())
+        seeds, gains = [], []
+        coverage = 0
+        upper = 2 * self._len + 1
+        for step in range(k + 1):
+            found = min(k, left)
+            masked = np.where(avail, gain, -1)
+            if found:
+                total = int(np.partition(masked, n - found)[n - found:].sum())
+            else:
+                total = 0
+            upper = min(upper, coverage + total)
+            if step == k or found == 0:
+                break
+            v = int(np.argmax(masked))  # first maximum: ties go to the smaller id
+            new = 0
+            for got, dec_nodes, dec in ray.get([w.cover.remote(self.name, v) for w in workers]):
+                new += int(got)
+                gain[dec_nodes] -= dec
+            seeds.append(v)
+            gains.append(new)
+            coverage += new
+            avail[v] = False
+            left -= 1
+        return Coverage(np.array(seeds, dtype=np.int32), np.array(gains, dtype=np.int64),
+                        int(coverage), int(upper))
+
+    def coverage(self, dense_seeds):
+        """Lambda(S): the sum of the workers' local coverages."""
+        ray, workers = self.backend.ray, self.backend.workers
+        seeds = np.asarray(dense_seeds, dtype=np.int64)
+        return int(sum(ray.get([w.coverage.remote(self.name, seeds) for w in workers])))
+
+    def drop(self):
+        ray, workers = self.backend.ray, self.backend.workers
+        ray.get([w.drop.remote(self.name) for w in workers])
+
+
+def worker_arrays(graph):
+    """The reverse CSR the workers sample from. When every node with in-edges has a
+    shared probability (WC, uniform), the kernels never read ``in_prob``, so it is
+    left out: 4 m + 12 n bytes instead of 8 m + 12 n."""
+    shared = graph.in_shared_p >= 0
+    needs_prob = bool((~shared & (np.diff(graph.in_indptr) > 0)).any())
+    return {"in_indptr": graph.in_indptr, "in_indices": graph.in_indices,
+            "in_prob": graph.in_prob if needs_prob else np.zeros(1, dtype=np.float32),
+            "in_shared_p": graph.in_shared_p}
+
+
+class RayBackend:
+    """RR collections on ``num_workers`` Ray actors sharing one copy of the graph.
+
+    Parameters
+    ----------
+    graph : Graph
+    model : {"ic", "lt"}
+    threads : int, default 1
+        Sampling threads per worker.
+    progress : callable, optional
+    address : str, optional
+        See :func:`connect`.
+    num_workers : int, optional
+        Default: the CPUs of the cluster divided by ``threads``.
+
+    Raises
+    ------
+    SeedwiseError
+        When ray is not installed or the cluster cannot be reached.
+    """
+
+    name = "ray"
+
+    def __init__(self, graph, model, *, threads=1, progress=None, address=None, num_workers=None):
+        from ._ray_worker import RRWorker
+
+        ray = connect(address)
+        self.ray = ray
+        self.n = graph.n
+        self.progress = progress
+        threads = max(1, int(threads or 1))
+        cpus = float(ray.cluster_resources().get("CPU", 1.0))
+        if num_workers is None:
+            num_workers = max(1, int(cpus // threads))
+        num_workers = check_int("num_workers", num_workers, 1, 100_000)
+        self.machines = max(1, sum(1 for node in ray.nodes() if node.get("Alive")))
+        self.graph_ref = ray.put(worker_arrays(graph))
+        # never ask for more CPUs than the cluster has: actors would wait forever
+        per_actor = min(float(threads), cpus / num_workers)
+        actor = ray.remote(RRWorker).options(num_cpus=per_actor, scheduling_strategy="SPREAD")
+        self.workers = [actor.remote(self.graph_ref, graph.n, model, threads)
+                        for _ in range(num_workers)]
+        ray.get([w.ping.remote() for w in self.workers])
+        self._names = 0
+
+    @property
+    def num_workers(self):
+        return len(self.workers)
+
+    def collection(self, seed):
+        self._names += 1
+        return RayCollection(self, f"c{self._names}", seed)
+
+    def close(self):
+        """Stop the worker actors (their RR sets go with them)."""
+        for w in self.workers:
+            self.ray.kill(w)
+        self.workers = []
+        self.graph_ref = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# ---------------------------------------------------------------- RR-OPIM+
+def rr_greedy(coll, cand_indptr, cand, cap, tightened):
+    """RR-Greedy over a :class:`RayCollection`, the same picks and bound as
+    ``algorithms._cim_kernels.rr_greedy`` (one batched round trip per pick).
+
+    Returns pick_ap int32, pick_node int32, pick_gain int64, coverage, upper
+    (INT64_MAX when not ``tightened``).
+    """
+    from . import _kernels
+
+    ray, workers = coll.backend.ray, coll.backend.workers
+    n = coll.backend.n
+    gain = np.zeros(n, dtype=np.int64)
+    for local in ray.get([w.start_greedy.remote(coll.name) for w in workers]):
+        gain += local
+    cap = np.asarray(cap, dtype=np.int64)
+    cand_indptr = np.asarray(cand_indptr, dtype=np.int64)
+    cand = np.asarray(cand, dtype=np.int32)
+    d = cap.shape[0]
+    sizes = np.diff(cand_indptr)
+    is_open = (cap > 0) & (sizes > 0)
+    n_open = int(is_open.sum())
+    count = np.zeros(d, dtype=np.int64)
+    seeded = np.zeros(n, dtype=np.bool_)
+    buf = np.empty(max(1, int(cap.max(initial=1))), dtype=np.int64)
+    pick_ap, pick_node, pick_gain = [], [], []
+    coverage = 0
+    upper = int(np.iinfo(np.int64).max)
+    while True:
+        if tightened:
+            upper = min(upper, coverage + int(_kernels.tight_bound(gain, cand_indptr, cand, cap, buf)))
+        if n_open == 0:
+            break
+        for u in range(d):
+            if not is_open[u]:
+                continue
+            best, best_gain = _kernels.best_candidate(gain, cand, cand_indptr[u], cand_indptr[u + 1], seeded)
+            if best < 0:
+                is_open[u] = False
+                n_open -= 1
+                continue
+            pick_ap.append(u)
+            pick_node.append(int(best))
+            pick_gain.append(int(best_gain))
+            seeded[best] = True
+            for got, dec_nodes, dec in ray.get([w.cover.remote(coll.name, int(best)) for w in workers]):
+                coverage += int(got)
+                gain[dec_nodes] -= dec
+            count[u] += 1
+            if count[u] >= cap[u]:
+                is_open[u] = False
+                n_open -= 1
+    return (np.array(pick_ap, dtype=np.int32), np.array(pick_node, dtype=np.int32),
+            np.array(pick_gain, dtype=np.int64), coverage, upper)
+
+
+def cim_opim(run, tightened=True, *, address=None, num_workers=None):
+    """RR-OPIM+ (``tightened``) or RR-OPIM on Ray: ``algorithms.cim._opim`` with the
+    RR collections of the passive graph on worker actors.
+
+    ``run`` is the ``cim._Run`` of a :func:`seedwise.algorithms.cim.cim` call; the
+    returned dict is what ``_opim`` returns, with the same values for the same seed
+    (R1 / R2 on the same streams, the same RR-Greedy and bounds).
+    """
+    from ..algorithms import cim as _cim
+    from ..sampling import derive_seed
+    from ..selection import lower_bound, upper_bound
+
+    start = run.options.get("start", "authors")
+    sizes = _cim._opim_sizes(run, start)
+    q = run.query
+    n_p, a = run.passive.n, sizes["a"]
+    target = 0.5 - run.eps
+    theta = sizes["theta_0"]
+    backend = RayBackend(run.passive, run.model, threads=1, progress=run.progress, address=address,
+                         num_workers=num_workers)
+    try:
+        r1 = backend.collection(derive_seed(run.seed, _cim._R1))
+        r2 = backend.collection(derive_seed(run.seed, _cim._R2))
+        for i in range(1, sizes["i_max"] + 1):
+            with run.timer("sampling"):
+                r1.grow(theta - len(r1))
+                r2.grow(theta - len(r2))
+            with run.timer("selection"):
+                ap, node, gain, coverage, tight = rr_greedy(r1, q.cand_indptr, q.cand_ranked, run.cap, tightened)
+                upper_cov = 2 * int(coverage)
+                if tightened:
+                    upper_cov = min(upper_cov, int(tight))
+                cov2 = r2.coverage(node)
+                sigma_l = lower_bound(cov2, len(r2), n_p, a)
+                sigma_u = upper_bound(upper_cov, len(r1), n_p, a)
+                ratio = sigma_l / sigma_u
+            if ratio >= target or i == sizes["i_max"]:
+                break
+            theta = 2 * len(r1)
+        entries = r1.total + r2.total
+    finally:
+        workers = backend.num_workers
+        backend.close()
+    return _cim._picks(
+        ap, node, gain * (n_p / len(r1)), spread=n_p * cov2 / len(r2), lower=sigma_l, upper=sigma_u,
+        ratio=ratio, target=target, n_rr_sets=len(r1) + len(r2),
+        params=dict(rounds=i, start=start, theta_0=sizes["theta_0"], theta_max=sizes["theta_max"],
+                    i_max=sizes["i_max"], chi=sizes["chi"], coverage_r1=coverage, coverage_r2=cov2,
+                    upper_coverage_r1=upper_cov, rr_entries=entries, backend="ray", num_workers=workers))
