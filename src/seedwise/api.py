@@ -322,8 +322,11 @@ def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", s
     if model == "lt":
         graph.check_lt()
     _check_options(fn, name, options)
-    return fn(graph, k, model=model, eps=eps, delta=delta, seed=seed, threads=threads,
-              progress=progress, **options)
+    common = dict(model=model, eps=eps, delta=delta, seed=seed, threads=threads, progress=progress)
+    params = inspect.signature(fn).parameters
+    # an algorithm takes the common arguments it uses (degree has no eps)
+    common = {key: value for key, value in common.items() if key in params}
+    return fn(graph, k, **common, **options)
 
 
 def _algorithm(name):
@@ -343,8 +346,6 @@ def _check_options(fn, name, options):
     if not options:
         return
     params = inspect.signature(fn).parameters
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return
     unknown = sorted(set(options) - set(params))
     if unknown:
         known = sorted(p for p, v in params.items() if v.kind is v.KEYWORD_ONLY

@@ -76,6 +76,33 @@ def add_run_arguments(p):
     p.add_argument("--threads", type=_pos_int, default=None, metavar="T", help="threads (default: all cores)")
 
 
+def add_scale_arguments(p):
+    """``--backend local|ray``, ``--address``, ``--max-memory`` (issue 5)."""
+    p.add_argument("--backend", default="local", type=str.lower, choices=("local", "ray"),
+                   help="where RR sets live: this process (default) or a Ray cluster")
+    p.add_argument("--address", default=None, metavar="auto|HOST:PORT",
+                   help="Ray cluster to join with --backend ray (default: start a local one)")
+    p.add_argument("--max-memory", default=None, metavar="BYTES|80%%",
+                   help="refuse runs whose estimated memory exceeds this (default 80%% of available RAM)")
+
+
+def scale_options(args):
+    """The keyword arguments of ``add_scale_arguments`` that differ from their defaults."""
+    options = {}
+    if args.backend != "local":
+        options["backend"] = args.backend
+    if args.address is not None:
+        if args.backend != "ray":
+            raise UsageError("--address needs --backend ray")
+        options["address"] = args.address
+    if args.max_memory is not None:
+        from .memory import parse_memory_budget
+
+        parse_memory_budget(args.max_memory)  # fail before loading the graph
+        options["max_memory"] = args.max_memory
+    return options
+
+
 def load_graph(args):
     """The graph named by ``--graph`` / ``--dataset``, and a short name for it."""
     from . import api
@@ -196,6 +223,7 @@ def _select_arguments(p):
     p.add_argument("--simulations", type=_pos_int, default=None,
                    help="Monte-Carlo runs per estimate (celf only)")
     add_run_arguments(p)
+    add_scale_arguments(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--output", metavar="FILE", help="also write the seeds to FILE (.csv: rank,seed; .json)")
 
@@ -204,8 +232,8 @@ def _select_run(args):
     from . import api
 
     check_output_path(args.output)
+    options = scale_options(args)
     g, name = load_graph(args)
-    options = {}
     if args.simulations is not None:
         options["simulations"] = args.simulations
     bar = progress_bar("RR sets" if args.algorithm in ("opim-c", "imm") else "work")

@@ -29,7 +29,7 @@ def _result(name, graph, k, dense, timer, **params):
                            times=times, params=params)
 
 
-def degree(graph, k, *, seed=0, model="ic", **_):
+def degree(graph, k, *, seed=0, model="ic"):
     """The k nodes of largest out-degree (ties: smaller dense id, i.e. smaller original id).
 
     Parameters
@@ -71,7 +71,7 @@ def degree(graph, k, *, seed=0, model="ic", **_):
     return _result("degree", graph, k, dense, timer, model=model)
 
 
-def pagerank(graph, k, *, damping=0.85, model="ic", **_):
+def pagerank(graph, k, *, damping=0.85, model="ic"):
     """The k nodes of largest PageRank on the reversed graph.
 
     Influence flows along u -> v, so a node matters when it reaches many
@@ -167,7 +167,7 @@ def pagerank_scores(graph, damping=0.85, tol=1e-10, max_iter=200, reverse=True):
     return x / x.sum()
 
 
-def degree_discount(graph, k, *, model="ic", **_):
+def degree_discount(graph, k, *, model="ic"):
     """DegreeDiscountIC (Chen, Wang, Yang 2009), generalised to directed graphs with
     heterogeneous probabilities.
 
@@ -263,7 +263,7 @@ def _degree_discount(graph, k):
     return result
 
 
-def random_seeds(graph, k, *, seed=0, model="ic", **_):
+def random_seeds(graph, k, *, seed=0, model="ic"):
     """k distinct nodes drawn uniformly at random (reproducible for a given ``seed``).
 
     Parameters

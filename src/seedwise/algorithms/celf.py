@@ -33,7 +33,7 @@ COVER_BYTES = 1 << 29
 
 
 def celf(graph, k, *, model="ic", simulations=10_000, seed=0, threads=None, max_seconds=3600,
-         progress=None, **_):
+         progress=None):
     """Select k seeds by greedy hill climbing with lazy (CELF) evaluation of MC spread.
 
     Every evaluation of sigma(S) uses the same ``seed``, i.e. the same

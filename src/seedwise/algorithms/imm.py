@@ -21,7 +21,7 @@ APPROX = 1.0 - 1.0 / math.e
 
 
 def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
-        backend="local", address=None, num_workers=None, max_memory=None, **_):
+        backend="local", address=None, num_workers=None, max_memory=None):
     """Select k seeds with IMM: a (1 - 1/e - eps)-approximation w.p. >= 1 - delta.
 
     Phase 1 (sampling) searches for a lower bound LB on OPT by halving a guess x

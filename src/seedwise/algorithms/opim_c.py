@@ -20,7 +20,7 @@ APPROX = 1.0 - 1.0 / math.e
 
 
 def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
-           backend="local", address=None, num_workers=None, max_memory=None, **_):
+           backend="local", address=None, num_workers=None, max_memory=None):
     """Select k seeds with OPIM-C; the result certifies its own approximation ratio.
 
     Two independent RR collections are grown together: greedy maximum coverage
