@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import cli_cim, cli_him
+
 PROG = "seedwise"
 WEIGHTS_HELP = "edge probabilities: wc (1/in-degree, default), uniform:P, trivalency, given (3rd column), counts"
 ALGORITHMS = ("opim-c", "imm", "celf", "degree", "pagerank", "degree-discount", "random")
@@ -454,6 +456,45 @@ register_command("generate", help="generate a synthetic graph (rmat)", arguments
                  run=_generate_run)
 register_command("convert", help="convert a text edge list to the binary format", arguments=_convert_arguments,
                  run=_convert_run, description="Stream a text edge list into a binary (memory-mappable) graph file.")
+
+
+# ------------------------------------------------------------------ CIM and HIM
+def _on_graph(arguments, run, *, scale=False):
+    """A command whose flags are the graph flags plus ``arguments(p)`` and whose
+    ``run(args, graph)`` gets the loaded graph."""
+
+    def declare(p):
+        add_graph_arguments(p)
+        if scale:
+            add_scale_arguments(p)
+        arguments(p)
+
+    def execute(args):
+        if scale:
+            scale_options(args)  # flag combinations, before the graph loads
+        graph, _ = load_graph(args)
+        return run(args, graph)
+
+    return {"arguments": declare, "run": execute}
+
+
+register_command("cim", help="capacity constrained IM: up to k friends per active participant",
+                 description="Choose at most --k friends (out-neighbours that are not APs) for every active "
+                             "participant so that their union spreads furthest on the passive graph "
+                             "(Zhang et al., KDD 2023). Default RR-OPIM+: (1/2 - eps)-approximate w.p. 1 - delta.",
+                 **_on_graph(cli_cim.cim_arguments, cli_cim.run_cim, scale=True))
+register_command("cim-compare", help="compare CIM algorithms on one query: spread, distinct seeds, time",
+                 description="Run several CIM algorithms on the same AP set for each capacity k and measure the "
+                             "spread of every answer on the passive graph by Monte-Carlo.",
+                 **_on_graph(cli_cim.cim_compare_arguments, cli_cim.run_cim_compare))
+register_command("recommend", help="recommend invitees to inviters (HeteroIM, HeteroIR, baselines)",
+                 description="Recommend up to --k out-neighbours (invitees) to each inviter: HeteroIM (RR sets, "
+                             "greedy), HeteroIR (P_ij U_j (1 + HeteroInf(j))), or by P_ij, degree or PageRank.",
+                 **_on_graph(cli_him.recommend_arguments, cli_him.run_recommend))
+register_command("recommend-eval", help="score recommenders against observed pairs (Recall, NDCG, NSpread)",
+                 description="Run several recommenders and print Recall@K, NDCG@K and NSpread@K (K = 1..3) side "
+                             "by side, scored against observed inviter -> invitee pairs.",
+                 **_on_graph(cli_him.recommend_eval_arguments, cli_him.run_recommend_eval))
 
 
 # ------------------------------------------------------------------ parsing

@@ -103,21 +103,23 @@ def test_clear_error_without_ray(monkeypatch):
         opim_c(random_graph(), 3, backend="ray")
 
 
-@pytest.mark.parametrize("algorithm, tightened, workers", [("rr-opim+", True, 2), ("rr-opim+", True, 1),
-                                                             ("rr-opim", False, 2)])
-def test_rr_opim_plus_same_as_local(ray_cluster, monkeypatch, algorithm, tightened, workers):
-    from seedwise.algorithms import cim as cim_module
-    from seedwise.backends.ray import cim_opim
+@pytest.mark.parametrize("algorithm, workers", [("rr-opim+", 2), ("rr-opim+", 1), ("rr-opim", 2)])
+def test_rr_opim_plus_same_as_local(ray_cluster, algorithm, workers):
+    from seedwise.algorithms.cim import cim
 
     g = seedwise.load_dataset("cim-physic")
     aps = list(np.random.default_rng(0).choice(np.asarray(g.ids), 12, replace=False))
-    local = cim_module.cim(g, aps, 3, algorithm=algorithm, seed=5)
-    _, options = cim_module.ALGORITHMS[algorithm]
-    # until cim() takes backend="ray": route the algorithm to the Ray driver
-    monkeypatch.setitem(cim_module.ALGORITHMS, algorithm,
-                        (lambda run: cim_opim(run, tightened, num_workers=workers), options))
-    dist = cim_module.cim(g, aps, 3, algorithm=algorithm, seed=5)
+    local = cim(g, aps, 3, algorithm=algorithm, seed=5)
+    dist = cim(g, aps, 3, algorithm=algorithm, seed=5, backend="ray", num_workers=workers)
     assert dist.assignments == local.assignments and dist.gains == local.gains
     assert (dist.lower, dist.upper, dist.ratio, dist.spread) == (local.lower, local.upper, local.ratio, local.spread)
     assert dist.n_rr_sets == local.n_rr_sets
     assert dist.params["num_workers"] == workers
+
+
+def test_cim_ray_refuses_other_algorithms(ray_cluster):
+    from seedwise.algorithms.cim import cim
+
+    g = seedwise.load_dataset("cim-physic")
+    with pytest.raises(SeedwiseError, match="local backend only"):
+        cim(g, [232, 74], 2, algorithm="local-degree", backend="ray")

@@ -18,6 +18,8 @@ from . import _kernels
 
 #: RR sets per block handed to one thread; results do not depend on it.
 BLOCK = 4096
+#: Budgets below this are sampled on the calling thread.
+SMALL = 8192
 
 _SAMPLERS = {"ic": _kernels.sample_rr_ic, "lt": _kernels.sample_rr_lt}
 
@@ -119,6 +121,8 @@ def sample_rr_sets(graph, count, *, model="ic", seed=0, start=0, threads=None, p
 def _sample(graph, count, model, seed, start, threads, progress=None):
     kernel = _SAMPLERS[model]
     args = (graph.in_indptr, graph.in_indices, graph.in_prob, graph.in_shared_p, np.uint64(seed))
+    if count < SMALL:
+        threads = 1  # a thread pool costs more than it saves here (the sets are the same)
     # smaller blocks for small budgets so both threads get work
     block = max(256, min(BLOCK, -(-count // max(threads, 1))))
     ranges = split_range(start, start + count, block)

@@ -1,0 +1,380 @@
+"""``seedwise cim`` and ``seedwise cim-compare`` (capacity constrained IM, issue 3).
+
+Each ``add_*_parser(subparsers, add_graph_args)`` adds a subcommand whose graph flags
+come from the ``add_graph_args(parser)`` callback and sets ``func(args, graph) -> int``.
+``cim_arguments`` / ``cim_compare_arguments`` declare the other flags alone and
+``run_cim`` / ``run_cim_compare`` run a parsed command on a loaded graph, for a command
+registry that loads the graph itself. Like ``cli.py``, nothing here imports numpy
+before a command runs.
+
+Examples
+--------
+::
+
+    seedwise cim --graph soc-slashdot0902.txt.gz --aps query-soc-slashdot0902-ap5.txt.gz --k 10
+    seedwise cim --dataset cim-physic --aps cim-physic.ap.gz --ap-set 4 --k 2 --json
+    seedwise cim-compare --dataset cim-physic --ap-fraction 0.05 --ks 2,5,10 --plot cim.png
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+
+ALGORITHMS = ("rr-opim+", "rr-opim", "mg-opim", "mg-greedy", "rr-greedy", "local-degree", "local-pagerank",
+              "local-opim-c", "local-imm")
+COMPARE_DEFAULT = "rr-opim+,rr-opim,local-degree,local-pagerank,local-opim-c"
+ROW_HEADER = ["ap", "rank", "friend", "marginal_gain", "weight"]
+SHOW_APS = 10
+
+
+# ------------------------------------------------------------------ flags
+def _int(low):
+    def parse(text):
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}") from None
+        if v < low:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}")
+        return v
+
+    parse.__name__ = "int"
+    return parse
+
+
+def _add(p, *flags, **kw):
+    """Add a flag unless the graph-flag callback already declared it (e.g. --seed)."""
+    if any(f in p._option_string_actions for f in flags):
+        return
+    p.add_argument(*flags, **kw)
+
+
+def _query_arguments(p):
+    aps = p.add_mutually_exclusive_group(required=True)
+    aps.add_argument("--aps", metavar="FILE",
+                     help="active participants: one id per line ('#' comments), or the CIM query-set "
+                          "format (comma-separated ids, one set per line); plain or .gz")
+    aps.add_argument("--ap-fraction", type=float, metavar="F",
+                     help="draw this fraction of the nodes as APs, uniformly (seeded by --seed)")
+    _add(p, "--ap-set", type=_int(1), default=None, metavar="N",
+         help="with a CIM query-set file: use line N (1-based, default 1)")
+    _add(p, "--capacities", metavar="FILE",
+         help="per-AP capacities, 'id k_u' per line; APs not listed get --k")
+    _add(p, "--eps", type=float, default=0.1, help="RR-OPIM family stops at ratio >= 1/2 - eps (default 0.1)")
+    _add(p, "--delta", type=float, default=None, help="failure probability in (0, 1) (default 1/n)")
+    _add(p, "--seed", type=_int(0), default=0, metavar="S", help="random seed (default 0)")
+    _add(p, "--threads", type=_int(1), default=None, metavar="T", help="threads (default: all cores)")
+
+
+def cim_arguments(p):
+    """Flags of ``seedwise cim`` other than the graph flags."""
+    _query_arguments(p)
+    _add(p, "--k", type=_int(1), default=None, metavar="K", help="friends each AP may recommend (capacity)")
+    _add(p, "--algorithm", default="rr-opim+", type=str.lower, choices=ALGORITHMS, metavar="NAME",
+         help=f"one of {', '.join(ALGORITHMS)} (default rr-opim+)")
+    _add(p, "--rank-by-weight", action="store_true",
+         help="list each AP's friends by descending edge weight (intimacy), as deployed")
+    _add(p, "--json", action="store_true", help="print one JSON object")
+    _add(p, "--output", metavar="FILE",
+         help="write rows (ap, rank, friend, marginal_gain, weight) to FILE (.csv or .json)")
+
+
+def cim_compare_arguments(p):
+    """Flags of ``seedwise cim-compare`` other than the graph flags."""
+    _query_arguments(p)
+    _add(p, "--k", type=_int(1), default=None, metavar="K", help="capacity (or give several with --ks)")
+    _add(p, "--algorithms", default=COMPARE_DEFAULT, metavar="A,B,C",
+         help=f"comma-separated algorithms (default {COMPARE_DEFAULT}; any of {', '.join(ALGORITHMS)})")
+    _add(p, "--ks", default=None, metavar="K1,K2,...", help="capacities to compare, e.g. 2,5,10,20")
+    _add(p, "--simulations", type=_int(1), default=10_000,
+         help="Monte-Carlo runs on the passive graph per evaluation (default 10000)")
+    _add(p, "--plot", metavar="FILE.png", help="draw spread, distinct seeds and time against k")
+    _add(p, "--json", action="store_true", help="print JSON (one object per algorithm and k)")
+
+
+def add_cim_parser(subparsers, add_graph_args):
+    """Register ``seedwise cim``; its ``func(args, graph)`` returns the exit status."""
+    p = subparsers.add_parser(
+        "cim", help="capacity constrained IM: pick up to k friends per active participant",
+        description="Choose at most K friends (out-neighbours that are not APs) for every active "
+                    "participant so that their union spreads furthest on the passive graph "
+                    "(Zhang et al., KDD 2023). Default RR-OPIM+: (1/2 - eps)-approximate w.p. 1 - delta.")
+    add_graph_args(p)
+    cim_arguments(p)
+    p.set_defaults(func=run_cim)
+    return p
+
+
+def add_cim_compare_parser(subparsers, add_graph_args):
+    """Register ``seedwise cim-compare``; its ``func(args, graph)`` returns the exit status."""
+    p = subparsers.add_parser(
+        "cim-compare", help="compare CIM algorithms on one query: spread, distinct seeds, time",
+        description="Run several CIM algorithms on the same AP set for each capacity k and measure the "
+                    "spread of every answer on the passive graph by Monte-Carlo, independently of the "
+                    "selection.")
+    add_graph_args(p)
+    cim_compare_arguments(p)
+    p.set_defaults(func=run_cim_compare)
+    return p
+
+
+# ------------------------------------------------------------------ helpers
+def _error(message):
+    from ._validation import SeedwiseError
+
+    return SeedwiseError(message)
+
+
+def _check_output(path, suffixes=(".csv", ".json"), flag="--output"):
+    if path is None:
+        return
+    ext = os.path.splitext(str(path))[1].lower()
+    if ext not in suffixes:
+        raise _error(f"{flag} must end in {' or '.join(suffixes)} (the suffix picks the format); got {path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(2, f"folder for {flag} does not exist", folder)
+
+
+def _query(args, graph):
+    """(APs, capacities dict or None, a short description of the AP source)."""
+    from .algorithms.cim_query import random_aps, read_aps, read_capacities
+
+    if args.aps is not None:
+        aps = read_aps(args.aps, args.ap_set or 1)
+        source = args.aps + (f" (set {args.ap_set})" if args.ap_set else "")
+    else:
+        if args.ap_set is not None:
+            raise _error("--ap-set applies to --aps FILE, not to --ap-fraction")
+        aps = random_aps(graph, args.ap_fraction, args.seed)
+        source = f"{args.ap_fraction:g} of the nodes drawn with seed {args.seed}"
+    caps = read_capacities(args.capacities, graph) if args.capacities else None
+    return aps, caps, source
+
+
+def _progress(label):
+    from ._progress import Progress
+
+    return Progress(label)
+
+
+def _fmt(x, digits=1):
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    return f"{x:,.{digits}f}"
+
+
+def _short(ids, limit=12):
+    ids = list(ids)
+    text = ", ".join(str(x) for x in ids[:limit])
+    return text + (f", ... ({len(ids)} in all)" if len(ids) > limit else "")
+
+
+def _times(times):
+    order = [p for p in ("query", "sampling", "selection") if p in times]
+    parts = [f"{p} {times[p]:.3f} s" for p in order]
+    return ", ".join(parts + [f"total {times.get('total', 0.0):.3f} s"])
+
+
+def _summary(res, source):
+    eps = res.params.get("eps")
+    lines = [
+        ("algorithm", f"{res.algorithm}, k = {res.k if res.k is not None else 'per AP'}"
+                      + (f", eps = {eps:g}" if res.ratio is not None and eps is not None else "")
+                      + f", seed {res.params.get('seed')}"),
+        ("APs", f"{len(res.ap_ids):,} from {source}; {len(res.aps_without_candidates):,} without candidates"),
+        ("recommendations", f"{len(res.friends):,} ({res.distinct_seeds:,} distinct seeds)"),
+        ("spread on P", "-" if res.spread is None
+         else f"{_fmt(res.spread)} (the algorithm's estimate; cim-compare measures it by Monte-Carlo)"),
+    ]
+    if res.ratio is not None:
+        cmp = ">=" if res.ratio >= res.target else "<"
+        lines.append(("certificate", f"sigma_l / sigma_u = {_fmt(res.lower)} / {_fmt(res.upper)} = "
+                                     f"{res.ratio:.3f} {cmp} {res.target:.3f} (1/2 - eps)"))
+    if res.n_rr_sets:
+        lines.append(("RR sets", f"{res.n_rr_sets:,}"))
+    lines.append(("time", _times(res.times)))
+    width = max(len(k) for k, _ in lines) + 2
+    return "\n".join(f"{k + ':':<{width}}{v}" for k, v in lines)
+
+
+def _ap_table(res, limit=SHOW_APS):
+    shown = 0
+    out = ["", f"{'AP':>12}  friends in rank order"]
+    for ap, friends in res.assignments.items():
+        if not friends:
+            continue
+        out.append(f"{str(ap):>12}  {_short(friends, 10)}")
+        shown += 1
+        if shown == limit:
+            break
+    with_friends = sum(1 for f in res.assignments.values() if f)
+    if with_friends > shown:
+        out.append(f"{'':>12}  ... {with_friends - shown:,} more APs; --output FILE writes every row")
+    if res.aps_without_candidates:
+        out.append(f"APs without candidates: {_short(res.aps_without_candidates)}")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ run
+def run_cim(args, graph):
+    """Run ``seedwise cim`` on ``graph``; prints a summary (or JSON), writes ``--output``."""
+    from ._output import dumps, write_result
+    from .algorithms.cim import cim
+
+    _check_output(args.output)
+    aps, caps, source = _query(args, graph)
+    if args.k is None and caps is None:
+        raise _error("--k is required (or give every AP a capacity with --capacities)")
+    bar = _progress("RR sets")
+    try:
+        res = cim(graph, aps, args.k, algorithm=args.algorithm, eps=args.eps, delta=args.delta, capacities=caps,
+                  seed=args.seed, threads=args.threads, rank_by_weight=args.rank_by_weight, progress=bar,
+                  model=getattr(args, "model", "ic") or "ic", backend=getattr(args, "backend", "local"),
+                  address=getattr(args, "address", None), max_memory=getattr(args, "max_memory", None))
+    finally:
+        bar.close()
+    if args.output:
+        rows = list(res.rows())
+        objs = [dict(zip(ROW_HEADER, r)) for r in rows]
+        write_result(args.output, objs, ROW_HEADER, [["" if x is None else x for x in r] for r in rows])
+    if args.json:
+        print(dumps(res.to_dict()))
+        return 0
+    text = _summary(res, source) + "\n" + _ap_table(res)
+    if args.output:
+        text += f"\nwrote {len(res.friends):,} rows to {args.output}"
+    print(text)
+    return 0
+
+
+def _parse_list(text, flag, kind):
+    items = [t.strip() for t in str(text).split(",") if t.strip()]
+    if not items:
+        raise _error(f"{flag} must be a comma-separated list; got {text!r}")
+    if kind is int:
+        out = []
+        for t in items:
+            try:
+                v = int(t)
+            except ValueError:
+                raise _error(f"{flag} must list integers >= 1; got {t!r}") from None
+            if v < 1:
+                raise _error(f"{flag} must list integers >= 1; got {v}")
+            out.append(v)
+        return list(dict.fromkeys(out))
+    bad = [t for t in items if t.lower() not in ALGORITHMS]
+    if bad:
+        raise _error(f"{flag}: unknown algorithm {bad[0]!r}; choose from {', '.join(ALGORITHMS)}")
+    return list(dict.fromkeys(t.lower() for t in items))
+
+
+def run_cim_compare(args, graph):
+    """Run ``seedwise cim-compare`` on ``graph``: every algorithm at every k, spread by MC on P."""
+    from ._output import dumps
+    from .algorithms.cim import TooSlowError, build_query, cim, cim_spread
+
+    algorithms = _parse_list(args.algorithms, "--algorithms", str)
+    if args.ks is not None:
+        ks = _parse_list(args.ks, "--ks", int)
+    elif args.k is not None:
+        ks = [args.k]
+    else:
+        raise _error("give --k K or --ks K1,K2,...")
+    _check_output(args.plot, (".png",), "--plot")
+    aps, caps, source = _query(args, graph)
+    query = build_query(graph, aps)
+    model = getattr(args, "model", "ic") or "ic"
+    records = []
+    for k in ks:
+        for name in algorithms:
+            rec = {"algorithm": name, "k": k}
+            try:
+                res = cim(graph, query, k, algorithm=name, eps=args.eps, delta=args.delta, capacities=caps,
+                          seed=args.seed, threads=args.threads, model=model)
+            except TooSlowError as e:
+                rec["error"] = str(e)
+                records.append(rec)
+                print(f"note: {name} at k={k} skipped: {e}", file=sys.stderr)
+                continue
+            bar = _progress(f"MC {name} k={k}")
+            try:
+                est = cim_spread(graph, query, res, simulations=args.simulations, seed=args.seed,
+                                 threads=args.threads, model=model, progress=bar)
+            finally:
+                bar.close()
+            rec.update(spread=est.mean, ci95=list(est.ci95), simulations=est.simulations,
+                       distinct_seeds=res.distinct_seeds, recommendations=len(res.friends),
+                       seconds=res.seconds, times=dict(res.times), estimate=res.spread,
+                       lower_bound=res.lower, upper_bound=res.upper, approximation=res.ratio,
+                       rr_sets=res.n_rr_sets)
+            records.append(rec)
+    if args.plot:
+        _plot(records, args.plot)
+    if args.json:
+        print(dumps({"aps": query.d, "aps_without_candidates": list(query.aps_without_candidates),
+                     "passive_nodes": query.passive.n, "query_seconds": query.seconds,
+                     "simulations": args.simulations, "results": records}))
+        return 0
+    print(_compare_table(records, query, source, args))
+    if args.plot:
+        print(f"wrote {args.plot}")
+    return 0
+
+
+def _compare_table(records, query, source, args):
+    head = (f"{query.d:,} APs from {source} ({len(query.aps_without_candidates):,} without candidates); "
+            f"passive graph {query.passive.n:,} nodes, {query.passive.m:,} edges; "
+            f"spread = mean of {args.simulations:,} Monte-Carlo runs on P (+- 95% CI)")
+    cols = ["algorithm", "k", "spread", "+-", "distinct seeds", "time (s)", "own estimate", "ratio", "RR sets"]
+    rows = []
+    for r in records:
+        if "error" in r:
+            rows.append([r["algorithm"], str(r["k"]), "refused (too slow)", "", "", "", "", "", ""])
+            continue
+        half = (r["ci95"][1] - r["ci95"][0]) / 2
+        rows.append([r["algorithm"], str(r["k"]), _fmt(r["spread"]), _fmt(half), f"{r['distinct_seeds']:,}",
+                     f"{r['seconds']:.3f}", _fmt(r["estimate"]),
+                     "-" if r["approximation"] is None else f"{r['approximation']:.3f}",
+                     f"{r['rr_sets']:,}" if r["rr_sets"] else "-"])
+    widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
+    fmt = lambda row: "  ".join(  # noqa: E731
+        (v.ljust(w) if i == 0 else v.rjust(w)) for i, (v, w) in enumerate(zip(row, widths)))
+    return "\n".join([head, "", fmt(cols), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
+
+
+def _plot(records, path):
+    """Three panels against k: spread (MC on P), distinct seeds, time; one line per algorithm."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    names = list(dict.fromkeys(r["algorithm"] for r in records))
+    for name in names:
+        rs = [r for r in records if r["algorithm"] == name and "error" not in r]
+        if not rs:
+            continue
+        ks = [r["k"] for r in rs]
+        axes[0].plot(ks, [r["spread"] for r in rs], marker="o", label=name)
+        axes[1].plot(ks, [r["distinct_seeds"] for r in rs], marker="o", label=name)
+        axes[2].plot(ks, [max(r["seconds"], 1e-4) for r in rs], marker="o", label=name)
+    for ax, title in zip(axes, ("spread on P (MC)", "distinct seeds", "time (s)")):
+        ax.set_xlabel("k (friends per AP)")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+    axes[2].set_yscale("log")
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    folder = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(folder, "." + os.path.basename(path) + ".tmp.png")
+    try:
+        fig.savefig(tmp, dpi=120)
+        os.replace(tmp, path)
+    finally:
+        plt.close(fig)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
