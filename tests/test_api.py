@@ -246,3 +246,41 @@ def test_lt_on_graph_whose_last_nodes_have_no_in_edges():
     res = seedwise.maximize(g, 1, model="lt", seed=0)
     assert res.seeds in ([2], [3], [1])
     assert seedwise.spread(g, [2, 3], model="lt", simulations=100).mean == 3.0
+
+
+def test_cim_and_recommend_are_public():
+    """The issue's API: seedwise.cim(graph, aps, k, ...) and seedwise.recommend(graph, aps, k, ...)."""
+    import seedwise
+
+    g = seedwise.load_dataset("cim-physic")
+    res = seedwise.cim(g, [232, 74, 195], 2, algorithm="rr-opim+", eps=0.1, seed=0)
+    assert isinstance(res, seedwise.CimResult)
+    assert set(res.assignments) <= {232, 74, 195}
+    recs = seedwise.recommend(g, [232, 74, 195], 2, method="hetero-im", seed=0)
+    assert isinstance(recs, seedwise.Recommendations)
+    for inviter, items in recs.to_dict()["recommendations"].items():
+        assert len(items) <= 2
+
+
+def test_cim_and_recommend_through_main(capsys, tmp_path):
+    import json
+
+    from seedwise.cli import main
+
+    inviters = tmp_path / "inviters.txt"
+    inviters.write_text("# inviters\n232\n74\n195\n")
+
+    assert main(["cim", "--dataset", "cim-physic", "--aps", _physic_aps(), "--k", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["algorithm"] == "rr-opim+" and out["k"] == 2 and out["distinct_seeds"] >= 1
+    assert main(["recommend", "--dataset", "cim-physic", "--aps", str(inviters), "--k", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "hetero-im" and out["recommendations"]
+    assert main(["cim", "--dataset", "cim-physic", "--aps", _physic_aps(), "--k", "0"]) == 2
+    assert "error" in capsys.readouterr().err
+
+
+def _physic_aps():
+    from importlib import resources
+
+    return str(resources.files("seedwise.datasets") / "cim-physic.ap.gz")

@@ -4,6 +4,7 @@
 >>> g = seedwise.load_dataset("wiki-vote")             # or seedwise.read_graph("edges.txt")
 >>> res = seedwise.maximize(g, k=10, seed=0)            # OPIM-C, IC, weighted cascade
 >>> est = seedwise.spread(g, res.seeds, simulations=2_000)
+>>> recs = seedwise.cim(seedwise.load_dataset("cim-physic"), [232, 74, 195], k=2)   # CIM, RR-OPIM+
 
 Names are imported on first use, so that ``import seedwise`` (and the ``seedwise``
 command's start-up) does not load numba or compile anything.
@@ -23,11 +24,18 @@ _LAZY = {
     "SelectionResult": ("seedwise.results", "SelectionResult"),
     "SpreadEstimate": ("seedwise.results", "SpreadEstimate"),
     "SeedwiseError": ("seedwise._validation", "SeedwiseError"),
+    "cim": ("seedwise.algorithms.cim", "cim"),
+    "cim_spread": ("seedwise.algorithms.cim", "cim_spread"),
+    "CimResult": ("seedwise.algorithms.cim", "CimResult"),
+    "recommend": ("seedwise.algorithms.him", "recommend"),
+    "Recommendations": ("seedwise.algorithms.him", "Recommendations"),
+    "evaluate_recommendations": ("seedwise.evaluation.recommendation", "evaluate_recommendations"),
 }
 
 __all__ = [
-    "Graph", "SeedwiseError", "SelectionResult", "SpreadEstimate", "__version__", "datasets", "load_dataset",
-    "maximize", "read_graph", "spread",
+    "CimResult", "Graph", "Recommendations", "SeedwiseError", "SelectionResult", "SpreadEstimate", "__version__",
+    "cim", "cim_spread", "datasets", "evaluate_recommendations", "load_dataset", "maximize", "read_graph",
+    "recommend", "spread",
 ]
 
 
