@@ -53,6 +53,22 @@ def format_of(path):
     return ext
 
 
+def check_output_path(path, suffixes=FORMATS, flag="--output"):
+    """Fail before the work starts if ``path`` cannot be written: its suffix picks the
+    format (one of ``suffixes``) and its folder must exist."""
+    if path is None:
+        return
+    ext = os.path.splitext(str(path))[1].lower()
+    if ext not in suffixes:
+        from ._validation import SeedwiseError
+
+        raise SeedwiseError(f"{flag} must end in {' or '.join(suffixes)} (the suffix picks the format); "
+                            f"got {str(path)!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(2, f"folder for {flag} does not exist", folder)
+
+
 def write_atomic(path, text):
     """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
     path = os.fspath(path)

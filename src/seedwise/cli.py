@@ -148,14 +148,9 @@ def write_output(path, obj, header, rows):
 
 def check_output_path(path):
     """Fail before the work starts if ``--output`` cannot be written."""
-    if path is None:
-        return
-    from ._output import format_of
+    from ._output import check_output_path
 
-    format_of(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(2, "folder for --output does not exist", folder)
+    check_output_path(path)
 
 
 def _fmt_num(x, digits=1):

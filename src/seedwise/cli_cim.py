@@ -1,11 +1,9 @@
 """``seedwise cim`` and ``seedwise cim-compare`` (capacity constrained IM, issue 3).
 
-Each ``add_*_parser(subparsers, add_graph_args)`` adds a subcommand whose graph flags
-come from the ``add_graph_args(parser)`` callback and sets ``func(args, graph) -> int``.
-``cim_arguments`` / ``cim_compare_arguments`` declare the other flags alone and
-``run_cim`` / ``run_cim_compare`` run a parsed command on a loaded graph, for a command
-registry that loads the graph itself. Like ``cli.py``, nothing here imports numpy
-before a command runs.
+``cim_arguments`` / ``cim_compare_arguments`` declare the flags other than the graph
+flags, and ``run_cim`` / ``run_cim_compare`` run a parsed command on a loaded graph;
+``cli.py`` registers them. Like ``cli.py``, nothing here imports numpy before a
+command runs.
 
 Examples
 --------
@@ -94,33 +92,6 @@ def cim_compare_arguments(p):
     _add(p, "--json", action="store_true", help="print JSON (one object per algorithm and k)")
 
 
-def add_cim_parser(subparsers, add_graph_args):
-    """Register ``seedwise cim``; its ``func(args, graph)`` returns the exit status."""
-    p = subparsers.add_parser(
-        "cim", help="capacity constrained IM: pick up to k friends per active participant",
-        description="Choose at most K friends (out-neighbours that are not APs) for every active "
-                    "participant so that their union spreads furthest on the passive graph "
-                    "(Zhang et al., KDD 2023). Default RR-OPIM+: (1/2 - eps)-approximate w.p. 1 - delta.")
-    add_graph_args(p)
-    cim_arguments(p)
-    p.set_defaults(func=run_cim)
-    return p
-
-
-def add_cim_compare_parser(subparsers, add_graph_args):
-    """Register ``seedwise cim-compare``; its ``func(args, graph)`` returns the exit status."""
-    p = subparsers.add_parser(
-        "cim-compare", help="compare CIM algorithms on one query: spread, distinct seeds, time",
-        description="Run several CIM algorithms on the same AP set for each capacity k and measure the "
-                    "spread of every answer on the passive graph by Monte-Carlo, independently of the "
-                    "selection.")
-    add_graph_args(p)
-    cim_compare_arguments(p)
-    p.set_defaults(func=run_cim_compare)
-    return p
-
-
-# ------------------------------------------------------------------ helpers
 def _error(message):
     from ._validation import SeedwiseError
 
@@ -128,14 +99,9 @@ def _error(message):
 
 
 def _check_output(path, suffixes=(".csv", ".json"), flag="--output"):
-    if path is None:
-        return
-    ext = os.path.splitext(str(path))[1].lower()
-    if ext not in suffixes:
-        raise _error(f"{flag} must end in {' or '.join(suffixes)} (the suffix picks the format); got {path!r}")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(2, f"folder for {flag} does not exist", folder)
+    from ._output import check_output_path
+
+    check_output_path(path, suffixes, flag)
 
 
 def _query(args, graph):

@@ -1,11 +1,9 @@
 """``seedwise recommend`` and ``seedwise recommend-eval`` (HIM, issue 4).
 
-Each ``add_*_parser(subparsers, add_graph_args)`` adds a subcommand whose graph flags
-come from the ``add_graph_args(parser)`` callback and sets ``func(args, graph) -> int``.
-``recommend_arguments`` / ``recommend_eval_arguments`` declare the other flags alone
-and ``run_recommend`` / ``run_recommend_eval`` run a parsed command on a loaded graph,
-for a command registry that loads the graph itself. Like ``cli.py``, nothing here
-imports numpy before a command runs.
+``recommend_arguments`` / ``recommend_eval_arguments`` declare the flags other than the
+graph flags, and ``run_recommend`` / ``run_recommend_eval`` run a parsed command on a
+loaded graph; ``cli.py`` registers them. Like ``cli.py``, nothing here imports numpy
+before a command runs.
 """
 from __future__ import annotations
 
@@ -69,39 +67,10 @@ def recommend_eval_arguments(p):
          help="NSpread: sum per inviter (default, in [0, 1]) or one union over inviters (HIM's evaluators.py)")
 
 
-def add_recommend_parser(subparsers, add_graph_args):
-    """Register ``seedwise recommend``; its ``func(args, graph)`` returns the exit status."""
-    p = subparsers.add_parser(
-        "recommend", help="recommend invitees to inviters (HeteroIM, HeteroIR, baselines)",
-        description="Recommend up to K out-neighbours (invitees) to each inviter: HeteroIM (RR sets, "
-                    "greedy), HeteroIR (P_ij U_j (1 + HeteroInf(j))), or by P_ij, degree or PageRank.")
-    add_graph_args(p)
-    recommend_arguments(p)
-    p.set_defaults(func=run_recommend)
-    return p
-
-
-def add_recommend_eval_parser(subparsers, add_graph_args):
-    """Register ``seedwise recommend-eval``; its ``func(args, graph)`` returns the exit status."""
-    p = subparsers.add_parser(
-        "recommend-eval", help="score recommenders against observed spread pairs (Recall, NDCG, NSpread)",
-        description="Run several recommenders with K = 3 and print Recall@K, NDCG@K and NSpread@K "
-                    "(K = 1..3) side by side, scored against observed inviter -> invitee pairs.")
-    add_graph_args(p)
-    recommend_eval_arguments(p)
-    p.set_defaults(func=run_recommend_eval)
-    return p
-
-
 def _check_output(path):
-    if path is None:
-        return
-    from ._output import format_of
+    from ._output import check_output_path
 
-    format_of(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(2, "folder for --output does not exist", folder)
+    check_output_path(path)
 
 
 def _skip_note(skipped, total_known):

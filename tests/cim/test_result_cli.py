@@ -10,7 +10,7 @@ import pytest
 from seedwise._output import dumps
 from seedwise._validation import SeedwiseError
 from seedwise.algorithms.cim import cim
-from seedwise.cli_cim import add_cim_compare_parser, add_cim_parser
+from seedwise.cli_cim import cim_arguments, cim_compare_arguments, run_cim, run_cim_compare
 from seedwise.graph import Graph
 
 KEYS = ["algorithm", "k", "assignments", "distinct_seeds", "spread", "lower_bound", "upper_bound",
@@ -71,9 +71,12 @@ def test_rows_gains_weights_and_rank_by_weight(g):
 def parser():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers()
-    add_graph = lambda q: q.add_argument("--graph")  # noqa: E731 - the lead's callback, reduced
-    add_cim_parser(sub, add_graph)
-    add_cim_compare_parser(sub, add_graph)
+    for name, arguments, run in (("cim", cim_arguments, run_cim), ("cim-compare", cim_compare_arguments,
+                                                                       run_cim_compare)):
+        q = sub.add_parser(name)
+        q.add_argument("--graph")  # the graph comes in as an object: the flags below are what is tested
+        arguments(q)
+        q.set_defaults(func=run)
     return p
 
 

@@ -25,8 +25,12 @@ def parser():
         q.add_argument("--graph")
         q.add_argument("--weights", default="wc")
 
-    cli_him.add_recommend_parser(sub, add_graph_args)
-    cli_him.add_recommend_eval_parser(sub, add_graph_args)
+    for name, arguments, func in (("recommend", cli_him.recommend_arguments, cli_him.run_recommend),
+                                  ("recommend-eval", cli_him.recommend_eval_arguments, cli_him.run_recommend_eval)):
+        q = sub.add_parser(name)
+        add_graph_args(q)
+        arguments(q)
+        q.set_defaults(func=func)
     return p
 
 
@@ -104,18 +108,13 @@ def test_recommend_eval_bad_methods(aps, tmp_path):
 
 
 def test_with_the_main_cli_graph_flags(tmp_path, capsys):
-    from seedwise.cli import add_graph_arguments, load_graph
+    from seedwise.cli import main
 
     edges = tmp_path / "g.txt"
     edges.write_text("".join(f"{u} {v} {w}\n" for u, v, w in EDGES))
     aps = tmp_path / "aps.txt"
     aps.write_text("1\n6\n")
-    p = argparse.ArgumentParser()
-    sub = p.add_subparsers()
-    cli_him.add_recommend_parser(sub, add_graph_arguments)
-    args = p.parse_args(["recommend", "--graph", str(edges), "--weights", "counts", "--no-cache",
-                         "--aps", str(aps), "--k", "1", "--method", "prob", "--json"])
-    g, _ = load_graph(args)
-    assert args.func(args, g) == 0
+    assert main(["recommend", "--graph", str(edges), "--weights", "counts", "--no-cache",
+                 "--aps", str(aps), "--k", "1", "--method", "prob", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["recommendations"] == {
         "1": [{"invitee": 2, "score": 1.0}], "6": [{"invitee": 1, "score": 1.0}]}  # w / sum of w into the invitee
