@@ -13,6 +13,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import reference  # noqa: E402
 
+try:  # property tests explore fresh examples locally; CI replays a fixed sequence
+    import hypothesis
+
+    hypothesis.settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+    if os.environ.get("CI"):
+        hypothesis.settings.load_profile("ci")
+except ImportError:
+    pass
+
 
 def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", default=False, help="run tests marked slow")

@@ -31,6 +31,11 @@ def naive_read(text, directed=True, weights="wc"):
         rest = rows[1:]
         if b == len(rest) and all(canon.fullmatch(t) and int(t) < a for r in rest for t in r[:2]):
             rows = rest
+    # CSV column names: the first data line has no integer id, every later line has integer ids
+    is_int = re.compile(r"-?[1-9][0-9]{0,17}|0")  # the reader's integer token
+    if (len(rows) >= 2 and len(rows[0]) in (2, 3) and not any(is_int.fullmatch(t) for t in rows[0][:2])
+            and all(is_int.fullmatch(t) for r in rows[1:] for t in r[:2])):
+        rows = rows[1:]
     src = [r[0] for r in rows]
     dst = [r[1] for r in rows]
     values = [float(r[2]) for r in rows] if len(rows[0]) == 3 else None

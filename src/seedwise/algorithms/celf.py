@@ -17,7 +17,7 @@ import numpy as np
 from .._parallel import map_blocks, split_range
 from .._validation import SeedwiseError, check_float, check_int, check_model, check_seed, check_threads
 from ..diffusion import _kernels
-from ..diffusion.monte_carlo import BLOCK, _simulate, lt_intervals
+from ..diffusion.monte_carlo import BLOCK, _simulate, lt_intervals, simulator
 from ..results import SelectionResult
 from ._common import Timer, check_k
 
@@ -209,12 +209,7 @@ def estimate_seconds(graph, k, model, simulations, seed, threads, incremental=Tr
     """Rough running time of :func:`celf`: n first-round evaluations timed on random
     nodes, plus k * LAZY_FACTOR later ones timed on the highest-degree nodes
     (alone when gains are incremental, as the set of k otherwise)."""
-    if model == "ic":
-        kernel = _kernels.simulate_ic
-        args = (graph.out_indptr, graph.out_indices, graph.out_prob)
-    else:
-        kernel = _kernels.simulate_lt
-        args = (graph.out_indptr, graph.out_indices, *lt_intervals(graph))
+    kernel, args = simulator(graph, model)
     seed = np.uint64(seed)
     kernel(*args, np.zeros(1, np.int32), seed, 0, 1)  # compile or load outside the timing
     rng = np.random.default_rng(int(seed) % (1 << 32))

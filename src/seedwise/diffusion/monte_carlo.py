@@ -120,16 +120,19 @@ def lt_intervals(graph):
     return out
 
 
+def simulator(graph, model):
+    """(kernel, graph arrays) simulating ``model`` on ``graph``; the kernel is called as
+    ``kernel(*arrays, seeds, seed, start, stop)``."""
+    if model == "ic":
+        return _kernels.simulate_ic, (graph.out_indptr, graph.out_indices, graph.out_prob)
+    return _kernels.simulate_lt, (graph.out_indptr, graph.out_indices, *lt_intervals(graph))
+
+
 def _simulate(graph, seeds, model, simulations, seed, threads, start=0, progress=None):
     """Validated core: int32 counts of runs start .. start+simulations-1."""
     if simulations == 0:
         return np.zeros(0, dtype=np.int32)
-    if model == "ic":
-        kernel = _kernels.simulate_ic
-        args = (graph.out_indptr, graph.out_indices, graph.out_prob)
-    else:
-        kernel = _kernels.simulate_lt
-        args = (graph.out_indptr, graph.out_indices, *lt_intervals(graph))
+    kernel, args = simulator(graph, model)
     seed = np.uint64(seed)
     # smaller blocks for small budgets so that every thread gets work
     block = max(64, min(BLOCK, -(-simulations // max(threads, 1))))

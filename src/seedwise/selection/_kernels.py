@@ -50,7 +50,13 @@ def heap_pop(heap, size):
     top = heap[0]
     size -= 1
     heap[0] = heap[size]
-    i = 0
+    sift_down(heap, size, 0)
+    return top, size
+
+
+@kernel
+def sift_down(heap, size, i):
+    """Restore the max-heap property of heap[:size] below position i."""
     while True:
         left = 2 * i + 1
         if left >= size:
@@ -62,7 +68,6 @@ def heap_pop(heap, size):
             break
         heap[i], heap[child] = heap[child], heap[i]
         i = child
-    return top, size
 
 
 @kernel
@@ -101,10 +106,15 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
     gain = np.empty(n, dtype=np.int64)
     heap = np.empty(n + k + 1, dtype=np.int64)
     size = 0
+    # only nodes in some RR set enter the heap (heapified in linear time); nodes of
+    # zero gain are taken afterwards in id order, the order the heap would give them
     for v in range(n):
         gain[v] = idx_indptr[v + 1] - idx_indptr[v]
-        if allowed[v]:
-            size = heap_push(heap, size, heap_key(gain[v], v))
+        if allowed[v] and gain[v] > 0:
+            heap[size] = heap_key(gain[v], v)
+            size += 1
+    for i in range(size // 2 - 1, -1, -1):
+        sift_down(heap, size, i)
     covered = np.zeros(theta, dtype=np.bool_)
     chosen = np.zeros(n, dtype=np.bool_)
     seeds = np.empty(k, dtype=np.int32)
@@ -121,14 +131,26 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
             key, size = heap_pop(heap, size)
             v = key_node(key)
             if key_gain(key) != gain[v]:
-                size = heap_push(heap, size, heap_key(gain[v], v))
+                if gain[v] > 0:
+                    size = heap_push(heap, size, heap_key(gain[v], v))
                 continue
             top[found] = key
             total += gain[v]
             found += 1
         if coverage + total < upper:
             upper = coverage + total
-        if step == k or found == 0:
+        if step == k:
+            break
+        if found == 0:
+            # every remaining node has zero gain: the smallest allowed ids
+            for v in range(n):
+                if picked == k:
+                    break
+                if allowed[v] and not chosen[v]:
+                    seeds[picked] = v
+                    gains[picked] = 0
+                    chosen[v] = True
+                    picked += 1
             break
         v = key_node(top[0])
         for i in range(1, found):
