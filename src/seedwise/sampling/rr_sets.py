@@ -19,7 +19,7 @@ from . import _kernels
 #: RR sets per block handed to one thread; results do not depend on it.
 BLOCK = 4096
 #: Budgets below this are sampled on the calling thread.
-SMALL = 8192
+SMALL = 512
 
 _SAMPLERS = {"ic": _kernels.sample_rr_ic, "lt": _kernels.sample_rr_lt}
 
