@@ -11,6 +11,11 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+#: ../shared/datasets beside the repository (tests that read it skip when it is absent)
+SHARED_DATASETS = os.environ.get(
+    "SEEDWISE_DATA", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared",
+                                  "datasets"))
+
 import reference  # noqa: E402
 
 try:  # property tests explore fresh examples locally; CI replays a fixed sequence

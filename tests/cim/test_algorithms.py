@@ -3,6 +3,7 @@ import os
 
 import numpy as np
 import pytest
+from conftest import SHARED_DATASETS
 from reference_cim import brute_force_cim, exact_cim_spread, exact_oracle, max_coverage_feasible, random_instance
 
 from seedwise._validation import SeedwiseError
@@ -12,7 +13,7 @@ from seedwise.algorithms.cim_query import read_aps, resolve_capacities
 from seedwise.graph import Graph
 from seedwise.sampling import sample_rr_sets
 
-DATA = "/work/shared/datasets"
+DATA = SHARED_DATASETS
 PHYSIC = f"{DATA}/cim-physic.txt.gz"
 
 

@@ -4,13 +4,14 @@ import os
 
 import numpy as np
 import pytest
+from conftest import SHARED_DATASETS
 
 from seedwise._validation import SeedwiseError
 from seedwise.algorithms.cim import cim
 from seedwise.algorithms.cim_query import build_query, random_aps, read_aps, read_capacities, resolve_capacities
 from seedwise.graph import Graph
 
-DATA = "/work/shared/datasets"
+DATA = SHARED_DATASETS
 
 
 @pytest.fixture

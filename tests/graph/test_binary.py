@@ -5,6 +5,7 @@ import struct
 
 import numpy as np
 import pytest
+from conftest import SHARED_DATASETS
 
 from seedwise._validation import InputFileError, SeedwiseError
 from seedwise.graph import Graph, binary, load_graph, read_graph, save_graph
@@ -61,8 +62,8 @@ def test_layout_aligned(tmp_path):
 def test_mmap_graph_works_with_sampling(tmp_path):
     from seedwise.sampling import sample_rr_sets
 
-    g = read_graph(os.path.join("/work/shared/datasets", "email-eu-core.txt.gz"), cache=False) \
-        if os.path.exists("/work/shared/datasets/email-eu-core.txt.gz") else int_graph()
+    path = os.path.join(SHARED_DATASETS, "email-eu-core.txt.gz")
+    g = read_graph(path, cache=False) if os.path.exists(path) else int_graph()
     path = tmp_path / "g.swg"
     save_graph(g, path)
     h = load_graph(path, mmap=True)

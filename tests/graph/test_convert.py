@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 import pytest
+from conftest import SHARED_DATASETS
 
 from seedwise._validation import InputFileError, SeedwiseError
 from seedwise.graph import (
@@ -63,7 +64,7 @@ def test_convert_equals_read_graph(tmp_path, name, chunk, directed):
 
 
 def test_convert_gzip_dataset(tmp_path):
-    p = "/work/shared/datasets/wiki-vote.txt.gz"
+    p = os.path.join(SHARED_DATASETS, "wiki-vote.txt.gz")
     if not os.path.exists(p):
         pytest.skip("dataset absent")
     st = convert_edge_list(p, tmp_path / "w.swg", chunk_bytes=1 << 18)

@@ -104,74 +104,14 @@ class Graph:
 
     @classmethod
     def from_dense(cls, u, v, ids, values=None, *, directed=True, weights="wc", stats=None):
-        """Build from dense int arrays ``u, v`` in [0, len(ids)) and the id table ``ids``."""
-        n = len(ids)
-        if n == 0 or len(u) == 0:
-            raise SeedwiseError("the graph is empty: no edges were read")
-        if n > np.iinfo(np.int32).max:
-            raise SeedwiseError(f"{n} nodes do not fit int32 node ids")
-        stats = dict(stats or {})
-        scheme = _schemes.parse(weights)
-        if scheme.needs_values and values is None:
-            raise SeedwiseError(f'weights="{weights}" needs a third column (probability or count) in the edge list')
-        if values is None:
-            values = np.ones(len(u), dtype=np.float64)
-        u = np.asarray(u, dtype=np.int64)
-        v = np.asarray(v, dtype=np.int64)
-        if not directed:
-            u, v = np.concatenate([u, v]), np.concatenate([v, u])
-            values = np.concatenate([values, values])
-        loops = u == v
-        stats["self_loops_dropped"] = int(loops.sum()) // (1 if directed else 2)
-        if loops.any():
-            keep = ~loops
-            u, v, values = u[keep], v[keep], values[keep]
-        # sort by (u, v) and merge repeats: counts add up, other values keep the largest
-        key = u * n + v
-        order = np.argsort(key, kind="stable")
-        key, values = key[order], values[order]
-        first = np.ones(len(key), dtype=bool)
-        first[1:] = key[1:] != key[:-1]
-        starts = np.flatnonzero(first)
-        merged = int(len(key) - len(starts))
-        stats["repeated_edges_merged"] = merged if directed else merged // 2
-        if merged:
-            if scheme.name == "counts":
-                values = np.add.reduceat(values, starts)
-            else:
-                values = np.maximum.reduceat(values, starts)
-            key = key[starts]
-        if len(key) == 0:
-            raise SeedwiseError("the graph is empty: every edge was a self-loop")
-        u = (key // n).astype(np.int32)
-        v = (key % n).astype(np.int32)
-        m = len(key)
-        out_indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(u, minlength=n), out=out_indptr[1:])
-        rev = np.argsort(v, kind="stable")
-        in_indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(v, minlength=n), out=in_indptr[1:])
-        weight = values.astype(np.float32)
-        prob = _schemes.probabilities(scheme, u, v, values, in_indptr, n)
-        in_prob = prob[rev]
-        stats.setdefault("edges", m)
-        return cls(
-            n=n,
-            m=m,
-            directed=bool(directed),
-            ids=ids,
-            out_indptr=out_indptr,
-            out_indices=v,
-            out_prob=prob,
-            out_weight=weight,
-            in_indptr=in_indptr,
-            in_indices=u[rev],
-            in_prob=in_prob,
-            in_weight=weight[rev],
-            in_shared_p=_schemes.shared_in_probability(in_indptr, in_prob),
-            weights=scheme.label,
-            stats=stats,
-        )
+        """Build from dense int arrays ``u, v`` in [0, len(ids)) and the id table ``ids``.
+
+        Self-loops are dropped and repeated edges merged (interaction counts add up,
+        other values keep the largest); ``stats`` records how many.
+        """
+        from ._build import build_graph
+
+        return build_graph(u, v, ids, values, directed=directed, weights=weights, stats=stats)
 
     def with_weights(self, weights):
         """The same graph under another edge scheme (probabilities recomputed)."""
@@ -251,30 +191,9 @@ class Graph:
         sub : Graph
         old_of_new : ndarray of int32, dense ids in ``self`` of the nodes of ``sub``.
         """
-        keep = np.asarray(keep, dtype=bool)
-        old_of_new = np.flatnonzero(keep).astype(np.int32)
-        new_of_old = np.full(self.n, -1, dtype=np.int64)
-        new_of_old[old_of_new] = np.arange(len(old_of_new))
-        u = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self.out_indptr))
-        v = self.out_indices.astype(np.int64)
-        e = keep[u] & keep[v]
-        nu, nv = new_of_old[u[e]], new_of_old[v[e]]
-        n = len(old_of_new)
-        out_indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(nu, minlength=n), out=out_indptr[1:])
-        in_indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(nv, minlength=n), out=in_indptr[1:])
-        rev = np.argsort(nv, kind="stable")
-        prob, weight = self.out_prob[e], self.out_weight[e]
-        in_prob = prob[rev]
-        sub = Graph(
-            n=n, m=int(e.sum()), directed=self.directed, ids=self.ids[old_of_new],
-            out_indptr=out_indptr, out_indices=nv.astype(np.int32), out_prob=prob, out_weight=weight,
-            in_indptr=in_indptr, in_indices=nu[rev].astype(np.int32), in_prob=in_prob,
-            in_weight=weight[rev], in_shared_p=_schemes.shared_in_probability(in_indptr, in_prob),
-            weights=self.weights, stats={"induced_from": self.n},
-        )
-        return sub, old_of_new
+        from ._build import induced_subgraph
+
+        return induced_subgraph(self, keep)
 
     def check_lt(self):
         """Raise unless in-weights of every node sum to at most 1 (LT validity)."""

@@ -133,6 +133,38 @@ def reverse_csr(out_indptr, out_indices, n):
 
 
 @kernel
+def induced_rows(out_indptr, out_indices, keep, n_new):
+    """Out-CSR of the subgraph induced by ``keep`` (bool (n,)), nodes renumbered in
+    order: indptr int64 (n_new+1,), indices int32, kept bool (m,) marking the edges
+    kept (to gather per-edge arrays)."""
+    n = out_indptr.shape[0] - 1
+    new_of_old = np.full(n, -1, dtype=np.int64)
+    x = 0
+    for s in range(n):
+        if keep[s]:
+            new_of_old[s] = x
+            x += 1
+    kept = np.zeros(out_indices.shape[0], dtype=np.bool_)
+    indptr = np.zeros(n_new + 1, dtype=np.int64)
+    count = 0
+    for s in range(n):
+        if not keep[s]:
+            continue
+        for j in range(out_indptr[s], out_indptr[s + 1]):
+            if keep[out_indices[j]]:
+                kept[j] = True
+                count += 1
+        indptr[new_of_old[s] + 1] = count
+    indices = np.empty(count, dtype=np.int32)
+    w = 0
+    for j in range(out_indices.shape[0]):
+        if kept[j]:
+            indices[w] = new_of_old[out_indices[j]]
+            w += 1
+    return indptr, indices, kept
+
+
+@kernel
 def to_in_order(out_indptr, out_indices, in_indptr, x):
     """x (m,) per out-edge, permuted to in-edge order (the scatter of reverse_csr replayed)."""
     n = out_indptr.shape[0] - 1
