@@ -258,7 +258,7 @@ def test_cim_and_recommend_are_public():
     assert set(res.assignments) <= {232, 74, 195}
     recs = seedwise.recommend(g, [232, 74, 195], 2, method="hetero-im", seed=0)
     assert isinstance(recs, seedwise.Recommendations)
-    for inviter, items in recs.to_dict()["recommendations"].items():
+    for items in recs.to_dict()["recommendations"].values():
         assert len(items) <= 2
 
 

@@ -8,7 +8,6 @@ before a command runs.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 METHODS = ("hetero-im", "hetero-ir", "prob", "degree", "pagerank")

@@ -49,7 +49,8 @@ class SpreadEstimate:
 
     def __repr__(self):
         lo, hi = self.ci95
-        return f"<SpreadEstimate {self.mean:,.2f} (95% CI {lo:,.2f} .. {hi:,.2f}, {self.simulations:,} {self.method} runs)>"
+        return (f"<SpreadEstimate {self.mean:,.2f} (95% CI {lo:,.2f} .. {hi:,.2f}, "
+                f"{self.simulations:,} {self.method} runs)>")
 
 
 @dataclass(frozen=True)

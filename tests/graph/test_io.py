@@ -7,13 +7,11 @@ import re
 import numpy as np
 import pytest
 from conftest import SHARED_DATASETS
+from naive_graph import naive_build, naive_subgraph
 
 from seedwise._validation import InputFileError, SeedwiseError
-from seedwise.graph import Graph, build_graph, io, read_graph, save_graph
-from seedwise.graph import _build
+from seedwise.graph import Graph, _build, build_graph, io, read_graph, save_graph
 from seedwise.graph import _parse_kernels as pk
-
-from naive_graph import naive_build, naive_subgraph
 
 FIELDS = ("ids", "out_indptr", "out_indices", "out_prob", "out_weight", "in_indptr", "in_indices",
           "in_prob", "in_weight", "in_shared_p")

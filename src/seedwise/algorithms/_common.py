@@ -24,7 +24,7 @@ class RunArgs:
 
 
 def check_k(k, n):
-    return check_int("k", k, 1, n, hint=f" (the number of nodes)" if n else "")
+    return check_int("k", k, 1, n, hint=" (the number of nodes)" if n else "")
 
 
 def run_args(graph, k, model="ic", eps=0.1, delta=None, seed=0, threads=None):

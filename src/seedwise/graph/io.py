@@ -22,10 +22,9 @@ import re
 import numpy as np
 
 from .._validation import InputFileError, SeedwiseError
-from . import _kernels, _schemes
 from . import _parse_kernels as pk
+from . import _schemes
 from ._build import build_graph
-from ._graph import Graph
 from .binary import MAGIC, load_graph, save_graph
 
 #: Bump when parsing or building changes, so that old cache files are not reused.
