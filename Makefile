@@ -12,12 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-# OPIM-C on the embedded wiki-Vote graph, then an independent Monte-Carlo check of the seeds
+# OPIM-C on the embedded wiki-Vote graph, an independent Monte-Carlo check of the seeds, then CIM (RR-OPIM+)
 demo: $(STAMP)
 	$(BIN)/seedwise select --dataset wiki-vote --k 10 --algorithm opim-c --seed 0 --output $(VENV)/demo-seeds.csv
 	@echo
 	@echo "independent check: 10,000 Monte-Carlo runs of the same seeds"
 	$(BIN)/seedwise spread --dataset wiki-vote --seeds-file $(VENV)/demo-seeds.csv --simulations 10000 --seed 1
+	@echo
+	@echo "capacity constrained IM: each of 12 active participants of the physicians network recommends 2 friends"
+	$(BIN)/seedwise cim --dataset cim-physic --aps src/seedwise/datasets/cim-physic.ap.gz --ap-set 4 --k 2 --seed 0
 
 # pytest's status passes through: 5 (no tests collected) fails the target like any other error
 test: $(STAMP)
