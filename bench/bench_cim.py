@@ -30,6 +30,7 @@ import sys
 import time
 
 import numpy as np
+from _machine import cpu_name
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.environ.get("SEEDWISE_DATA", os.path.join(os.path.dirname(ROOT), "shared", "datasets"))
@@ -65,17 +66,6 @@ CPP = {
     "local-degree": {"spread": 49_700, "distinct": 6_900},
     "local-pagerank": {"spread": 49_300},
 }
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def load(name):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _machine import machine
 
 import seedwise
 from seedwise.algorithms.opim_c import opim_c
@@ -34,18 +34,6 @@ DATA = ROOT.parent / "shared" / "datasets" / "soc-slashdot0902.txt.gz"
 OUT = ROOT / "bench" / "out"
 REPEATS = 5
 THREADS = 2
-
-
-def machine():
-    cpu = "unknown"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
 
 
 def rss_peak_kib():

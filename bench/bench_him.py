@@ -21,6 +21,7 @@ import sys
 import time
 
 import numpy as np
+from _machine import cpu_name
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "him"))
@@ -54,17 +55,6 @@ def median_time(fn, repeats, batch=1):
             out = fn()
         times.append((time.perf_counter() - t) / batch)
     return statistics.median(times), out
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def table(res, digits=4):

@@ -31,34 +31,7 @@ def simulate_ic(out_indptr, out_indices, out_prob, seeds, seed, start, stop):
 
     Returns counts int32 (stop-start,).
     """
-    n = out_indptr.shape[0] - 1
-    counts = np.empty(stop - start, dtype=np.int32)
-    active = np.zeros(n, dtype=np.bool_)
-    queue = np.empty(n, dtype=np.int32)
-    for r in range(stop - start):
-        base = stream(seed, start + r)
-        tail = 0
-        for s in seeds:
-            if not active[s]:
-                active[s] = True
-                queue[tail] = s
-                tail += 1
-        head = 0
-        while head < tail:
-            u = queue[head]
-            head += 1
-            for j in range(out_indptr[u], out_indptr[u + 1]):
-                v = out_indices[j]
-                if active[v]:
-                    continue
-                if _draw(base, j + 1) < out_prob[j]:
-                    active[v] = True
-                    queue[tail] = v
-                    tail += 1
-        counts[r] = tail
-        for i in range(tail):
-            active[queue[i]] = False
-    return counts
+    return _simulate(out_indptr, out_indices, out_prob, out_prob, True, seeds, seed, start, stop)
 
 
 @kernel
@@ -74,6 +47,17 @@ def simulate_lt(out_indptr, out_indices, lt_low, lt_high, seeds, seed, start, st
     in-neighbours.
 
     Returns counts int32 (stop-start,).
+    """
+    return _simulate(out_indptr, out_indices, lt_low, lt_high, False, seeds, seed, start, stop)
+
+
+@kernel
+def _simulate(out_indptr, out_indices, low, high, per_edge, seeds, seed, start, stop):
+    """Forward BFS of runs start..stop-1 over the live edges of each run.
+
+    ``per_edge`` (IC): edge j is live when draw j + 1 is below high[j] (its
+    probability). Otherwise (LT): edge j = (u, v) is live when draw v + 1 lies in
+    [low[j], high[j]). Returns counts int32 (stop-start,).
     """
     n = out_indptr.shape[0] - 1
     counts = np.empty(stop - start, dtype=np.int32)
@@ -95,8 +79,12 @@ def simulate_lt(out_indptr, out_indices, lt_low, lt_high, seeds, seed, start, st
                 v = out_indices[j]
                 if active[v]:
                     continue
-                x = _draw(base, v + 1)
-                if lt_low[j] <= x and x < lt_high[j]:
+                if per_edge:
+                    live = _draw(base, j + 1) < high[j]
+                else:
+                    x = _draw(base, v + 1)
+                    live = low[j] <= x and x < high[j]
+                if live:
                     active[v] = True
                     queue[tail] = v
                     tail += 1
