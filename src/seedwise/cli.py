@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import cli_cim, cli_him
+from ._cli_types import int_at_least
 
 PROG = "seedwise"
 WEIGHTS_HELP = "edge probabilities: wc (1/in-degree, default), uniform:P, trivalency, given (3rd column), counts"
@@ -500,14 +501,7 @@ def _pos_int(text):
     return v
 
 
-def _nonneg_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
-    return v
+_nonneg_int = int_at_least(0)
 
 
 def _count(text):

@@ -15,10 +15,11 @@ Examples
 """
 from __future__ import annotations
 
-import argparse
 import math
 import os
 import sys
+
+from ._cli_types import add_once, int_at_least
 
 ALGORITHMS = ("rr-opim+", "rr-opim", "mg-opim", "mg-greedy", "rr-greedy", "local-degree", "local-pagerank",
               "local-opim-c", "local-imm")
@@ -28,27 +29,6 @@ SHOW_APS = 10
 
 
 # ------------------------------------------------------------------ flags
-def _int(low):
-    def parse(text):
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}") from None
-        if v < low:
-            raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}")
-        return v
-
-    parse.__name__ = "int"
-    return parse
-
-
-def _add(p, *flags, **kw):
-    """Add a flag unless the graph-flag callback already declared it (e.g. --seed)."""
-    if any(f in p._option_string_actions for f in flags):
-        return
-    p.add_argument(*flags, **kw)
-
-
 def _query_arguments(p):
     aps = p.add_mutually_exclusive_group(required=True)
     aps.add_argument("--aps", metavar="FILE",
@@ -56,40 +36,40 @@ def _query_arguments(p):
                           "format (comma-separated ids, one set per line); plain or .gz")
     aps.add_argument("--ap-fraction", type=float, metavar="F",
                      help="draw this fraction of the nodes as APs, uniformly (seeded by --seed)")
-    _add(p, "--ap-set", type=_int(1), default=None, metavar="N",
+    add_once(p, "--ap-set", type=int_at_least(1), default=None, metavar="N",
          help="with a CIM query-set file: use line N (1-based, default 1)")
-    _add(p, "--capacities", metavar="FILE",
+    add_once(p, "--capacities", metavar="FILE",
          help="per-AP capacities, 'id k_u' per line; APs not listed get --k")
-    _add(p, "--eps", type=float, default=0.1, help="RR-OPIM family stops at ratio >= 1/2 - eps (default 0.1)")
-    _add(p, "--delta", type=float, default=None, help="failure probability in (0, 1) (default 1/n)")
-    _add(p, "--seed", type=_int(0), default=0, metavar="S", help="random seed (default 0)")
-    _add(p, "--threads", type=_int(1), default=None, metavar="T", help="threads (default: all cores)")
+    add_once(p, "--eps", type=float, default=0.1, help="RR-OPIM family stops at ratio >= 1/2 - eps (default 0.1)")
+    add_once(p, "--delta", type=float, default=None, help="failure probability in (0, 1) (default 1/n)")
+    add_once(p, "--seed", type=int_at_least(0), default=0, metavar="S", help="random seed (default 0)")
+    add_once(p, "--threads", type=int_at_least(1), default=None, metavar="T", help="threads (default: all cores)")
 
 
 def cim_arguments(p):
     """Flags of ``seedwise cim`` other than the graph flags."""
     _query_arguments(p)
-    _add(p, "--k", type=_int(1), default=None, metavar="K", help="friends each AP may recommend (capacity)")
-    _add(p, "--algorithm", default="rr-opim+", type=str.lower, choices=ALGORITHMS, metavar="NAME",
+    add_once(p, "--k", type=int_at_least(1), default=None, metavar="K", help="friends each AP may recommend (capacity)")
+    add_once(p, "--algorithm", default="rr-opim+", type=str.lower, choices=ALGORITHMS, metavar="NAME",
          help=f"one of {', '.join(ALGORITHMS)} (default rr-opim+)")
-    _add(p, "--rank-by-weight", action="store_true",
+    add_once(p, "--rank-by-weight", action="store_true",
          help="list each AP's friends by descending edge weight (intimacy), as deployed")
-    _add(p, "--json", action="store_true", help="print one JSON object")
-    _add(p, "--output", metavar="FILE",
+    add_once(p, "--json", action="store_true", help="print one JSON object")
+    add_once(p, "--output", metavar="FILE",
          help="write rows (ap, rank, friend, marginal_gain, weight) to FILE (.csv or .json)")
 
 
 def cim_compare_arguments(p):
     """Flags of ``seedwise cim-compare`` other than the graph flags."""
     _query_arguments(p)
-    _add(p, "--k", type=_int(1), default=None, metavar="K", help="capacity (or give several with --ks)")
-    _add(p, "--algorithms", default=COMPARE_DEFAULT, metavar="A,B,C",
+    add_once(p, "--k", type=int_at_least(1), default=None, metavar="K", help="capacity (or give several with --ks)")
+    add_once(p, "--algorithms", default=COMPARE_DEFAULT, metavar="A,B,C",
          help=f"comma-separated algorithms (default {COMPARE_DEFAULT}; any of {', '.join(ALGORITHMS)})")
-    _add(p, "--ks", default=None, metavar="K1,K2,...", help="capacities to compare, e.g. 2,5,10,20")
-    _add(p, "--simulations", type=_int(1), default=10_000,
+    add_once(p, "--ks", default=None, metavar="K1,K2,...", help="capacities to compare, e.g. 2,5,10,20")
+    add_once(p, "--simulations", type=int_at_least(1), default=10_000,
          help="Monte-Carlo runs on the passive graph per evaluation (default 10000)")
-    _add(p, "--plot", metavar="FILE.png", help="draw spread, distinct seeds and time against k")
-    _add(p, "--json", action="store_true", help="print JSON (one object per algorithm and k)")
+    add_once(p, "--plot", metavar="FILE.png", help="draw spread, distinct seeds and time against k")
+    add_once(p, "--json", action="store_true", help="print JSON (one object per algorithm and k)")
 
 
 def _error(message):

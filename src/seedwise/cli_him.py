@@ -7,62 +7,46 @@ before a command runs.
 """
 from __future__ import annotations
 
-import argparse
 import sys
+
+from ._cli_types import add_once, int_at_least
 
 METHODS = ("hetero-im", "hetero-ir", "prob", "degree", "pagerank")
 SPREAD_MODES = ("inviter", "union")
 ROW_HEADER = ["inviter", "rank", "invitee", "score"]
 
 
-def _nonneg_int(text):
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
-    return v
-
-
-def _add(p, *flags, **kw):
-    """Add a flag unless the graph-flag callback already declared it (e.g. --seed)."""
-    if any(f in p._option_string_actions for f in flags):
-        return
-    p.add_argument(*flags, **kw)
-
-
 def _common(p):
-    _add(p, "--aps", required=True, metavar="FILE",
+    add_once(p, "--aps", required=True, metavar="FILE",
          help="inviters (APs): one node id per line, '#' comments, .gz allowed")
-    _add(p, "--capacity", type=int, default=4, metavar="C",
+    add_once(p, "--capacity", type=int, default=4, metavar="C",
          help="HeteroIR interaction capacity: the C largest P_jl*U_l count in HeteroInf(j) (default 4)")
-    _add(p, "--willingness", metavar="FILE",
+    add_once(p, "--willingness", metavar="FILE",
          help="per-node willingness U_j in [0, 1]: 'id value' lines (default 1 for every node)")
-    _add(p, "--eps", type=float, default=0.1, help="HeteroIM accuracy of the RR-set budget (default 0.1)")
-    _add(p, "--seed", type=_nonneg_int, default=0, metavar="S", help="random seed (default 0)")
-    _add(p, "--skip-unknown", action="store_true",
+    add_once(p, "--eps", type=float, default=0.1, help="HeteroIM accuracy of the RR-set budget (default 0.1)")
+    add_once(p, "--seed", type=int_at_least(0), default=0, metavar="S", help="random seed (default 0)")
+    add_once(p, "--skip-unknown", action="store_true",
          help="leave out inviter ids that are not nodes of the graph (and report how many)")
-    _add(p, "--json", action="store_true", help="print JSON instead of text")
+    add_once(p, "--json", action="store_true", help="print JSON instead of text")
 
 
 def recommend_arguments(p):
     """Flags of ``seedwise recommend`` other than the graph flags."""
     _common(p)
-    _add(p, "--k", required=True, type=int, metavar="K", help="list length per inviter")
-    _add(p, "--method", default="hetero-im", choices=METHODS, help="recommender (default hetero-im)")
-    _add(p, "--output", metavar="FILE",
+    add_once(p, "--k", required=True, type=int, metavar="K", help="list length per inviter")
+    add_once(p, "--method", default="hetero-im", choices=METHODS, help="recommender (default hetero-im)")
+    add_once(p, "--output", metavar="FILE",
          help="write (inviter, rank, invitee, score) rows to FILE: .csv, or .json for the JSON object")
 
 
 def recommend_eval_arguments(p):
     """Flags of ``seedwise recommend-eval`` other than the graph flags."""
     _common(p)
-    _add(p, "--truth", required=True, metavar="FILE",
+    add_once(p, "--truth", required=True, metavar="FILE",
          help="observed spread pairs 'inviter invitee' per line (or 'uid,frienduid' CSV), .gz allowed")
-    _add(p, "--methods", default=",".join(METHODS), metavar="A,B,C",
+    add_once(p, "--methods", default=",".join(METHODS), metavar="A,B,C",
          help=f"comma-separated methods to compare (default {','.join(METHODS)})")
-    _add(p, "--spread", default="inviter", choices=SPREAD_MODES,
+    add_once(p, "--spread", default="inviter", choices=SPREAD_MODES,
          help="NSpread: sum per inviter (default, in [0, 1]) or one union over inviters (HIM's evaluators.py)")
 
 
