@@ -12,40 +12,11 @@ Ties go to the smaller ``prio``, so results are deterministic.
 import numba
 import numpy as np
 
-from ..selection._kernels import cover_node, heap_key, heap_pop, heap_push, key_gain, key_node
+from ..selection._kernels import cover_node, heap_key, heap_pop, heap_push, key_gain, key_node, top_sum
 
 kernel = numba.njit(cache=True, nogil=True)
 
 INT64_MAX = np.int64(0x7FFFFFFFFFFFFFFF)
-
-
-@kernel
-def top_sum(gain, cand, lo, hi, k, buf):
-    """Sum of the k largest gain[cand[lo:hi]] (all of them if there are <= k); buf: int64 (>= k,)."""
-    if hi - lo <= k:
-        total = 0
-        for j in range(lo, hi):
-            total += gain[cand[j]]
-        return total
-    # keep the k largest seen in buf; track the position of their minimum
-    for j in range(k):
-        buf[j] = gain[cand[lo + j]]
-    low = 0
-    for j in range(1, k):
-        if buf[j] < buf[low]:
-            low = j
-    for j in range(lo + k, hi):
-        g = gain[cand[j]]
-        if g > buf[low]:
-            buf[low] = g
-            low = 0
-            for t in range(1, k):
-                if buf[t] < buf[low]:
-                    low = t
-    total = 0
-    for j in range(k):
-        total += buf[j]
-    return total
 
 
 @kernel

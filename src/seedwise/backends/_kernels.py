@@ -6,7 +6,7 @@ sets), idx_indptr int64 / idx_sets int32 (its node -> set index).
 import numba
 import numpy as np
 
-from ..algorithms._cim_kernels import top_sum
+from ..selection._kernels import top_sum
 
 kernel = numba.njit(cache=True, nogil=True)
 

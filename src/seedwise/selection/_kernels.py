@@ -161,3 +161,32 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
         coverage += cover_node(v, idx_indptr, idx_sets, offsets, nodes, covered, gain)
         picked += 1
     return seeds[:picked], gains[:picked], coverage, upper
+
+
+@kernel
+def top_sum(gain, cand, lo, hi, k, buf):
+    """Sum of the k largest gain[cand[lo:hi]] (all of them if there are <= k); buf: int64 (>= k,)."""
+    if hi - lo <= k:
+        total = 0
+        for j in range(lo, hi):
+            total += gain[cand[j]]
+        return total
+    # keep the k largest seen in buf; track the position of their minimum
+    for j in range(k):
+        buf[j] = gain[cand[lo + j]]
+    low = 0
+    for j in range(1, k):
+        if buf[j] < buf[low]:
+            low = j
+    for j in range(lo + k, hi):
+        g = gain[cand[j]]
+        if g > buf[low]:
+            buf[low] = g
+            low = 0
+            for t in range(1, k):
+                if buf[t] < buf[low]:
+                    low = t
+    total = 0
+    for j in range(k):
+        total += buf[j]
+    return total
