@@ -153,8 +153,7 @@ def _lazy_greedy_incremental(graph, k, model, simulations, seed, threads, progre
     """CELF on a (runs x n) table of reached nodes: the gain of v is a search from v
     that stops at nodes S reaches already, so later rounds cost only the new reach."""
     if model == "ic":
-        low = np.zeros(graph.m, dtype=np.float64)
-        high = graph.out_prob.astype(np.float64)
+        low = high = graph.out_prob  # IC reads only high: the edge's probability
     else:
         low, high = lt_intervals(graph)
     args = (graph.out_indptr, graph.out_indices, low, high, model == "lt")

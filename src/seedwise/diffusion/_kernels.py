@@ -31,7 +31,7 @@ def simulate_ic(out_indptr, out_indices, out_prob, seeds, seed, start, stop):
 
     Returns counts int32 (stop-start,).
     """
-    return _simulate(out_indptr, out_indices, out_prob, out_prob, True, seeds, seed, start, stop)
+    return _simulate(out_indptr, out_indices, out_prob, out_prob, False, seeds, seed, start, stop)
 
 
 @kernel
@@ -48,17 +48,13 @@ def simulate_lt(out_indptr, out_indices, lt_low, lt_high, seeds, seed, start, st
 
     Returns counts int32 (stop-start,).
     """
-    return _simulate(out_indptr, out_indices, lt_low, lt_high, False, seeds, seed, start, stop)
+    return _simulate(out_indptr, out_indices, lt_low, lt_high, True, seeds, seed, start, stop)
 
 
 @kernel
-def _simulate(out_indptr, out_indices, low, high, per_edge, seeds, seed, start, stop):
-    """Forward BFS of runs start..stop-1 over the live edges of each run.
-
-    ``per_edge`` (IC): edge j is live when draw j + 1 is below high[j] (its
-    probability). Otherwise (LT): edge j = (u, v) is live when draw v + 1 lies in
-    [low[j], high[j]). Returns counts int32 (stop-start,).
-    """
+def _simulate(out_indptr, out_indices, low, high, lt, seeds, seed, start, stop):
+    """Active counts of runs start..stop-1 from ``seeds``: one :func:`_reach` per seed
+    on a run's live edges. Returns counts int32 (stop-start,)."""
     n = out_indptr.shape[0] - 1
     counts = np.empty(stop - start, dtype=np.int32)
     active = np.zeros(n, dtype=np.bool_)
@@ -67,27 +63,7 @@ def _simulate(out_indptr, out_indices, low, high, per_edge, seeds, seed, start, 
         base = stream(seed, start + r)
         tail = 0
         for s in seeds:
-            if not active[s]:
-                active[s] = True
-                queue[tail] = s
-                tail += 1
-        head = 0
-        while head < tail:
-            u = queue[head]
-            head += 1
-            for j in range(out_indptr[u], out_indptr[u + 1]):
-                v = out_indices[j]
-                if active[v]:
-                    continue
-                if per_edge:
-                    live = _draw(base, j + 1) < high[j]
-                else:
-                    x = _draw(base, v + 1)
-                    live = low[j] <= x and x < high[j]
-                if live:
-                    active[v] = True
-                    queue[tail] = v
-                    tail += 1
+            tail = _reach(out_indptr, out_indices, low, high, lt, active, s, base, queue, tail)
         counts[r] = tail
         for i in range(tail):
             active[queue[i]] = False
@@ -114,28 +90,26 @@ def lt_in_intervals(in_indptr, in_prob):
     return low, high
 
 
-# ---------------------------------------------------------------- CELF's gains
-# The kernels below walk the same live-edge graphs as simulate_ic / simulate_lt
-# (IC: low = 0, high = out_prob, edge j owns draw j + 1; LT: the intervals above,
-# node v owns draw v + 1), so their sums equal the simulated counts exactly.
+# ---------------------------------------------------------------- live-edge BFS
+# simulate_*, reach_gains and reach_commit walk the same live-edge graph of a run:
+# IC: edge j is live when draw j + 1 is below high[j] = its probability (low unused);
+# LT: edge j = (u, v) is live when draw v + 1 lies in [low[j], high[j]), the
+# intervals above. So CELF's gains sum exactly to the simulated counts.
 # covered is bool (stop-start, n): row r marks the nodes run start + r already
 # reaches from the chosen seeds. Each block of runs owns its rows.
 
 
 @kernel
-def _reach_new(out_indptr, out_indices, low, high, lt, row, v, base, queue, commit):
-    """Nodes reachable from v in one run that ``row`` does not mark yet.
-
-    They are marked in ``row``; unless ``commit``, the marks are undone before
-    returning. Nodes already marked are not expanded: whatever they reach is
-    marked already.
-    """
+def _reach(out_indptr, out_indices, low, high, lt, row, v, base, queue, tail):
+    """Mark in ``row`` the nodes reachable from v over live edges that are not marked
+    yet, appending them to queue[tail:]; returns the new tail. Marked nodes are not
+    expanded: whatever they reach is marked already."""
     if row[v]:
-        return 0
+        return tail
     row[v] = True
-    queue[0] = v
-    tail = 1
-    head = 0
+    queue[tail] = v
+    head = tail
+    tail += 1
     while head < tail:
         u = queue[head]
         head += 1
@@ -143,14 +117,15 @@ def _reach_new(out_indptr, out_indices, low, high, lt, row, v, base, queue, comm
             w = out_indices[j]
             if row[w]:
                 continue
-            x = _draw(base, w + 1) if lt else _draw(base, j + 1)
-            if low[j] <= x and x < high[j]:
+            if lt:
+                x = _draw(base, w + 1)
+                live = low[j] <= x and x < high[j]
+            else:
+                live = _draw(base, j + 1) < high[j]
+            if live:
                 row[w] = True
                 queue[tail] = w
                 tail += 1
-    if not commit:
-        for i in range(tail):
-            row[queue[i]] = False
     return tail
 
 
@@ -167,8 +142,10 @@ def reach_gains(out_indptr, out_indices, low, high, lt, covered, candidates, see
         base = stream(seed, start + r)
         row = covered[r]
         for c in range(candidates.shape[0]):
-            gains[c] += _reach_new(out_indptr, out_indices, low, high, lt, row, candidates[c], base, queue,
-                                   False)
+            tail = _reach(out_indptr, out_indices, low, high, lt, row, candidates[c], base, queue, 0)
+            gains[c] += tail
+            for i in range(tail):
+                row[queue[i]] = False
     return gains
 
 
@@ -180,5 +157,5 @@ def reach_commit(out_indptr, out_indices, low, high, lt, covered, v, seed, start
     total = 0
     for r in range(stop - start):
         base = stream(seed, start + r)
-        total += _reach_new(out_indptr, out_indices, low, high, lt, covered[r], v, base, queue, True)
+        total += _reach(out_indptr, out_indices, low, high, lt, covered[r], v, base, queue, 0)
     return total

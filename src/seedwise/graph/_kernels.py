@@ -21,7 +21,7 @@ def bucket_by_source(u, v, values, has_values, n, undirected):
     """Counting sort of the non-loop edges by tail, stable in input order.
 
     With ``undirected`` every edge (u, v) also gives (v, u); the reversed copies
-    come after all forward ones, as in ``Graph.from_dense``.
+    come after all forward ones.
 
     Returns indptr int64 (n+1,), dst int32 (k,), val float64 (k,) or (0,),
     loops (self-loop input edges, counted once each).
@@ -44,20 +44,10 @@ def bucket_by_source(u, v, values, has_values, n, undirected):
     dst = np.empty(k, dtype=np.int32)
     val = np.empty(k if has_values else 0, dtype=np.float64)
     fill = indptr[:-1].copy()
-    for i in range(e):
-        a = u[i]
-        b = v[i]
-        if a == b:
-            continue
-        p = fill[a]
-        dst[p] = b
-        if has_values:
-            val[p] = values[i]
-        fill[a] = p + 1
-    if undirected:
+    for reverse in range(2 if undirected else 1):
         for i in range(e):
-            a = v[i]
-            b = u[i]
+            a = v[i] if reverse else u[i]
+            b = u[i] if reverse else v[i]
             if a == b:
                 continue
             p = fill[a]

@@ -75,7 +75,14 @@ def _parse_float(buf, s, e):
     nd = 0
     frac = 0
     digits = False
-    while i < e and buf[i] >= 48 and buf[i] <= 57:
+    dot = False
+    while i < e:
+        if buf[i] == 46 and not dot:  # one '.'; digits after it count as fraction
+            dot = True
+            i += 1
+            continue
+        if buf[i] < 48 or buf[i] > 57:
+            break
         d = np.int64(buf[i]) - 48
         digits = True
         if mant > 0 or d > 0:
@@ -83,19 +90,9 @@ def _parse_float(buf, s, e):
             if nd > 17:
                 return False, 0.0
         mant = mant * 10 + d
-        i += 1
-    if i < e and buf[i] == 46:  # '.'
-        i += 1
-        while i < e and buf[i] >= 48 and buf[i] <= 57:
-            d = np.int64(buf[i]) - 48
-            digits = True
-            if mant > 0 or d > 0:
-                nd += 1
-                if nd > 17:
-                    return False, 0.0
-            mant = mant * 10 + d
+        if dot:
             frac += 1
-            i += 1
+        i += 1
     if not digits:
         return False, 0.0
     exp = 0
