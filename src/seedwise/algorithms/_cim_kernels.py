@@ -44,9 +44,7 @@ def rr_greedy(offsets, nodes, idx_indptr, idx_sets, cand_indptr, cand, prio, cap
     n = idx_indptr.shape[0] - 1
     theta = offsets.shape[0] - 1
     d = cap.shape[0]
-    gain = np.empty(n, dtype=np.int64)
-    for v in range(n):
-        gain[v] = idx_indptr[v + 1] - idx_indptr[v]
+    gain = np.diff(idx_indptr)  # marginal coverage of every node, kept exact
     covered = np.zeros(theta, dtype=np.bool_)
     seeded = np.zeros(n, dtype=np.bool_)
     count = np.zeros(d, dtype=np.int64)
@@ -144,12 +142,9 @@ def mg_greedy(offsets, nodes, idx_indptr, idx_sets, cand_nodes, owner_indptr, ow
 
     Returns pick_ap, pick_node, pick_gain (as rr_greedy) and the coverage.
     """
-    n = idx_indptr.shape[0] - 1
     theta = offsets.shape[0] - 1
     c = cand_nodes.shape[0]
-    gain = np.empty(n, dtype=np.int64)
-    for v in range(n):
-        gain[v] = idx_indptr[v + 1] - idx_indptr[v]
+    gain = np.diff(idx_indptr)  # marginal coverage of every node, kept exact
     left = cap.copy()
     heap = np.empty(c + 1, dtype=np.int64)
     size = 0

@@ -47,16 +47,6 @@ def cover_collect(v, idx_indptr, idx_sets, offsets, nodes, covered, scratch, tou
 
 
 @kernel
-def node_counts(idx_indptr):
-    """int32 (n,): RR sets containing each node (the initial marginal coverages)."""
-    n = idx_indptr.shape[0] - 1
-    out = np.empty(n, dtype=np.int32)
-    for v in range(n):
-        out[v] = idx_indptr[v + 1] - idx_indptr[v]
-    return out
-
-
-@kernel
 def best_candidate(gain, cand, lo, hi, seeded):
     """RR-Greedy's pick for one AP: its not yet seeded candidate of largest gain,
     the first in ``cand`` order on ties (pass ``CimQuery.cand_ranked``, in ``prio``

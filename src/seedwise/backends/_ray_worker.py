@@ -82,7 +82,8 @@ class RRWorker:
         if self.scratch is None:
             self.scratch = np.zeros(self.graph.n, dtype=np.int32)
             self.touched = np.empty(self.graph.n, dtype=np.int32)
-        return _kernels.node_counts(part.index[0])
+        # RR sets containing each node: the initial marginal coverages (int32 to halve the transfer)
+        return np.diff(part.index[0]).astype(np.int32)
 
     def cover(self, name, v):
         """Cover v's local sets: (newly covered, nodes int32, decrements int32)."""
