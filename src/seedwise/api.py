@@ -199,8 +199,7 @@ def describe(graph):
     _check_graph(graph)
     out_deg, in_deg = graph.out_degree, graph.in_degree
     prob = graph.out_prob.astype(np.float64)
-    heads = np.repeat(np.arange(graph.n), in_deg)  # head of each in-edge, in in-CSR order
-    in_sums = np.bincount(heads, weights=graph.in_prob.astype(np.float64), minlength=graph.n)
+    in_sums = graph.in_weight_sums
     max_in = float(in_sums.max()) if len(in_sums) else 0.0
     stats = graph.stats or {}
     info = {

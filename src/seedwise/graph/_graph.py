@@ -6,6 +6,7 @@ strings) are kept, sorted, in ``ids``; dense id i stands for ``ids[i]``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -195,10 +196,16 @@ class Graph:
 
         return induced_subgraph(self, keep)
 
+    @cached_property
+    def in_weight_sums(self):
+        """float64 (n,): sum of the in-edge probabilities of every node (LT needs <= 1).
+        Computed once; the graph's arrays never change."""
+        heads = np.repeat(np.arange(self.n), np.diff(self.in_indptr))
+        return np.bincount(heads, weights=self.in_prob.astype(np.float64), minlength=self.n)
+
     def check_lt(self):
         """Raise unless in-weights of every node sum to at most 1 (LT validity)."""
-        heads = np.repeat(np.arange(self.n), np.diff(self.in_indptr))
-        sums = np.bincount(heads, weights=self.in_prob.astype(np.float64), minlength=self.n)
+        sums = self.in_weight_sums
         bad = sums > 1.0 + 1e-6
         if bad.any():
             v = int(np.flatnonzero(bad)[0])
