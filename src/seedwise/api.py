@@ -35,6 +35,7 @@ from ._validation import (
     check_seed,
     check_threads,
 )
+from .algorithms._common import check_k
 from .graph import Graph
 
 __all__ = ["ALGORITHMS", "datasets", "describe", "load_dataset", "maximize", "read_graph", "read_seeds",
@@ -309,7 +310,7 @@ def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", s
     seedwise._validation.SeedwiseError: k must be an int in [1, 1005] (the number of nodes); got 0
     """
     _check_graph(graph)
-    k = check_int("k", k, 1, graph.n, hint=" (the number of nodes)")
+    k = check_k(k, graph.n)
     model = check_model(model)
     eps = check_eps(eps)
     if delta is not None:
