@@ -38,8 +38,14 @@ DATA = os.environ.get("SEEDWISE_DATA", os.path.join(os.path.dirname(ROOT), "shar
 import numba  # noqa: E402
 
 from seedwise import api  # noqa: E402
-from seedwise.algorithms.cim import TooSlowError, build_query, cim, cim_spread  # noqa: E402
-from seedwise.algorithms.cim_query import random_aps, read_aps  # noqa: E402
+from seedwise.algorithms.cim import (  # noqa: E402
+    TooSlowError,
+    build_query,
+    cim,
+    cim_spread,
+    random_aps,  # noqa: E402
+)
+from seedwise.graph.readers import read_aps  # noqa: E402
 
 #: name -> (graph file, directed, AP file, default AP set line or None)
 DATASETS = {

@@ -26,7 +26,7 @@ import numpy as np
 from _machine import machine
 
 import seedwise
-from seedwise.algorithms.opim_c import opim_c
+from seedwise.algorithms.im.opim_c import opim_c
 from seedwise.diffusion.monte_carlo import monte_carlo_spread
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,7 +180,7 @@ JIT_PROBE = """
 import time, sys
 t0 = time.perf_counter()
 import seedwise
-from seedwise.algorithms.opim_c import opim_c
+from seedwise.algorithms.im.opim_c import opim_c
 from seedwise.graph import Graph
 t1 = time.perf_counter()
 g = Graph.from_edges([0, 1, 2, 0], [1, 2, 0, 2])

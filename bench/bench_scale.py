@@ -72,7 +72,7 @@ def one(spec):
     import numpy as np
 
     import seedwise.algorithms.cim  # noqa: F401  (imports before the baseline)
-    import seedwise.algorithms.opim_c  # noqa: F401
+    import seedwise.algorithms.im.opim_c  # noqa: F401
     from seedwise.graph.binary import load_graph
     from seedwise.memory import MemoryGuard, graph_bytes
 
@@ -87,7 +87,7 @@ def one(spec):
     t = time.perf_counter()
     out = {"what": spec["what"], "n": g.n, "m": g.m, "graph_bytes": graph_bytes(g)}
     if spec["what"] == "opim-c":
-        from seedwise.algorithms.opim_c import opim_c
+        from seedwise.algorithms.im.opim_c import opim_c
 
         kw = dict(eps=0.1, seed=0, threads=spec["threads"])
         if spec.get("backend") == "ray":
@@ -108,8 +108,7 @@ def one(spec):
         out["estimate"] = guard.estimate(res.n_rr_sets)
         out["pilot_mean"] = guard.pilot.mean
     else:
-        from seedwise.algorithms.cim import cim
-        from seedwise.algorithms.cim_query import random_aps
+        from seedwise.algorithms.cim import cim, random_aps
 
         aps = random_aps(g, 0.05, seed=0)
         res = cim(g, aps, 10, algorithm="rr-opim+", eps=0.1, seed=0, threads=spec["threads"])

@@ -12,13 +12,13 @@ import pytest
 
 PUBLIC = [
     "seedwise.api:read_graph", "seedwise.api:load_dataset", "seedwise.api:maximize", "seedwise.api:spread",
-    "seedwise.algorithms.opim_c:opim_c", "seedwise.algorithms.imm:imm", "seedwise.algorithms.celf:celf",
+    "seedwise.algorithms.im.opim_c:opim_c", "seedwise.algorithms.im.imm:imm", "seedwise.algorithms.im.celf:celf",
     "seedwise.sampling.rr_sets:sample_rr_sets", "seedwise.selection.coverage:max_coverage",
     "seedwise.diffusion.monte_carlo:monte_carlo_spread", "seedwise.sampling.estimate:rr_spread",
     "seedwise.algorithms.cim:cim", "seedwise.algorithms.him:recommend",
 ]
-ALGORITHMS = {"seedwise.algorithms.opim_c:opim_c", "seedwise.algorithms.imm:imm",
-              "seedwise.algorithms.celf:celf", "seedwise.algorithms.cim:cim", "seedwise.algorithms.him:recommend"}
+ALGORITHMS = {"seedwise.algorithms.im.opim_c:opim_c", "seedwise.algorithms.im.imm:imm",
+              "seedwise.algorithms.im.celf:celf", "seedwise.algorithms.cim:cim", "seedwise.algorithms.him:recommend"}
 
 
 def load(spec):

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from seedwise._validation import MemoryBudgetError, SeedwiseError
-from seedwise.algorithms.imm import imm
-from seedwise.algorithms.opim_c import opim_c
+from seedwise.algorithms.im.imm import imm
+from seedwise.algorithms.im.opim_c import opim_c
 from seedwise.graph import Graph
 from seedwise.memory import (
     MemoryGuard,

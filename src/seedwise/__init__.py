@@ -26,9 +26,9 @@ _LAZY = {
     "SeedwiseError": ("seedwise._validation", "SeedwiseError"),
     "cim": ("seedwise.algorithms.cim", "cim"),
     "cim_spread": ("seedwise.algorithms.cim", "cim_spread"),
-    "CimResult": ("seedwise.algorithms.cim", "CimResult"),
+    "CimResult": ("seedwise.results", "CimResult"),
     "recommend": ("seedwise.algorithms.him", "recommend"),
-    "Recommendations": ("seedwise.algorithms.him", "Recommendations"),
+    "Recommendations": ("seedwise.results", "Recommendations"),
     "evaluate_recommendations": ("seedwise.evaluation.recommendation", "evaluate_recommendations"),
 }
 

@@ -67,6 +67,11 @@ def check_choice(name, value, choices):
     return v
 
 
+def check_k(k, n):
+    """k seeds out of n nodes: an int in [1, n]."""
+    return check_int("k", k, 1, n, hint=" (the number of nodes)" if n else "")
+
+
 def check_model(model):
     return check_choice("model", model, MODELS)
 

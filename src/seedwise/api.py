@@ -19,24 +19,22 @@ from __future__ import annotations
 import errno
 import importlib
 import inspect
-import json
 import os
-import re
 
 from . import datasets as _datasets
 from ._validation import (
-    InputFileError,
     SeedwiseError,
     check_choice,
     check_delta,
     check_eps,
     check_int,
+    check_k,
     check_model,
     check_seed,
     check_threads,
 )
-from .algorithms._common import check_k
 from .graph import Graph
+from .graph.readers import read_seeds
 
 __all__ = ["ALGORITHMS", "datasets", "describe", "load_dataset", "maximize", "read_graph", "read_seeds",
            "register_algorithm", "spread"]
@@ -44,13 +42,13 @@ __all__ = ["ALGORITHMS", "datasets", "describe", "load_dataset", "maximize", "re
 #: CLI / API algorithm name -> (module, function). Imported on first use so that
 #: ``import seedwise`` and ``seedwise --help`` stay fast.
 ALGORITHMS = {
-    "opim-c": ("seedwise.algorithms.opim_c", "opim_c"),
-    "imm": ("seedwise.algorithms.imm", "imm"),
-    "celf": ("seedwise.algorithms.celf", "celf"),
-    "degree": ("seedwise.algorithms.baselines", "degree"),
-    "pagerank": ("seedwise.algorithms.baselines", "pagerank"),
-    "degree-discount": ("seedwise.algorithms.baselines", "degree_discount"),
-    "random": ("seedwise.algorithms.baselines", "random_seeds"),
+    "opim-c": ("seedwise.algorithms.im.opim_c", "opim_c"),
+    "imm": ("seedwise.algorithms.im.imm", "imm"),
+    "celf": ("seedwise.algorithms.im.celf", "celf"),
+    "degree": ("seedwise.algorithms.im.baselines", "degree"),
+    "pagerank": ("seedwise.algorithms.im.baselines", "pagerank"),
+    "degree-discount": ("seedwise.algorithms.im.baselines", "degree_discount"),
+    "random": ("seedwise.algorithms.im.baselines", "random_seeds"),
 }
 
 SPREAD_METHODS = ("mc", "rr")
@@ -452,58 +450,3 @@ def _unique_first(dense):
 
     uniq, first = np.unique(dense, return_index=True)
     return uniq, np.sort(first)
-
-
-_SPLIT = re.compile(r"[\s,;]+")
-
-
-def read_seeds(path):
-    """Node ids from a seeds file, as strings (``graph.index_of`` maps them).
-
-    Accepted: one id per line or several separated by commas/whitespace (``#``
-    comments allowed), the CSV that ``seedwise select --output x.csv`` writes
-    (a ``rank,seed`` header: the ``seed`` column is read), or a JSON list or
-    object with a ``seeds`` list (as ``seedwise select --json`` prints).
-
-    Raises
-    ------
-    FileNotFoundError
-    InputFileError
-        A file with no ids or a JSON file without a ``seeds`` list.
-    """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(errno.ENOENT, "seeds file not found", path)
-    with open(path, encoding="utf-8-sig") as f:
-        text = f.read()
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise InputFileError(f"{path} line {e.lineno}: not valid JSON ({e.msg})") from None
-        if isinstance(obj, dict):
-            obj = obj.get("seeds")
-        if not isinstance(obj, list) or not all(isinstance(x, (int, str)) and not isinstance(x, bool) for x in obj):
-            raise InputFileError(f"{path}: expected a JSON list of ids or an object with a 'seeds' list")
-        ids = [str(x) for x in obj]
-    else:
-        ids = []
-        column = None
-        for lineno, line in enumerate(text.splitlines(), 1):
-            line = line.split("#", 1)[0].strip()
-            if not line:
-                continue
-            fields = [x for x in _SPLIT.split(line) if x]
-            if not ids and column is None and "seed" in [x.lower() for x in fields]:
-                column = [x.lower() for x in fields].index("seed")  # CSV header
-                continue
-            if column is not None:
-                if column >= len(fields):
-                    raise InputFileError(f"{path} line {lineno}: expected a value in column {column + 1} (seed)")
-                ids.append(fields[column])
-            else:
-                ids.extend(fields)
-    if not ids:
-        raise InputFileError(f"{path}: no seed ids found")
-    return ids

@@ -7,10 +7,10 @@ from conftest import SHARED_DATASETS
 from reference_cim import brute_force_cim, exact_cim_spread, exact_oracle, max_coverage_feasible, random_instance
 
 from seedwise._validation import SeedwiseError
-from seedwise.algorithms import _cim_kernels as kernels
-from seedwise.algorithms.cim import ALGORITHMS, TooSlowError, build_query, cim, cim_spread
-from seedwise.algorithms.cim_query import read_aps, resolve_capacities
+from seedwise.algorithms.cim import ALGORITHMS, TooSlowError, build_query, cim, cim_spread, resolve_capacities
+from seedwise.algorithms.cim import _kernels as kernels
 from seedwise.graph import Graph
+from seedwise.graph.readers import read_aps
 from seedwise.sampling import sample_rr_sets
 
 DATA = SHARED_DATASETS
@@ -21,7 +21,7 @@ def run(graph, aps, k, algorithm, **kw):
     if algorithm in ("mg-greedy", "rr-greedy"):
         kw.setdefault("oracle", exact_oracle)
     if algorithm == "local-pagerank":
-        pytest.importorskip("seedwise.algorithms.baselines")
+        pytest.importorskip("seedwise.graph.pagerank")
     return cim(graph, aps, k, algorithm=algorithm, **kw)
 
 

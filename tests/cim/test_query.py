@@ -7,9 +7,9 @@ import pytest
 from conftest import SHARED_DATASETS
 
 from seedwise._validation import SeedwiseError
-from seedwise.algorithms.cim import cim
-from seedwise.algorithms.cim_query import build_query, random_aps, read_aps, read_capacities, resolve_capacities
+from seedwise.algorithms.cim import build_query, cim, random_aps, resolve_capacities
 from seedwise.graph import Graph
+from seedwise.graph.readers import read_aps, read_capacities
 
 DATA = SHARED_DATASETS
 

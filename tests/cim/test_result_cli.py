@@ -10,7 +10,7 @@ import pytest
 from seedwise._output import dumps
 from seedwise._validation import SeedwiseError
 from seedwise.algorithms.cim import cim
-from seedwise.cli_cim import cim_arguments, cim_compare_arguments, run_cim, run_cim_compare
+from seedwise.cli.cim import cim_arguments, cim_compare_arguments, run_cim, run_cim_compare
 from seedwise.graph import Graph
 
 KEYS = ["algorithm", "k", "assignments", "distinct_seeds", "spread", "lower_bound", "upper_bound",

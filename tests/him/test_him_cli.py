@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from seedwise import cli_him
+from seedwise.cli import him as cli_him
 from seedwise.graph import Graph
 
 EDGES = [(1, 2, 3), (1, 3, 1), (1, 4, 1), (2, 3, 2), (3, 4, 1), (4, 5, 1), (6, 1, 1), (6, 7, 1)]

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from seedwise._validation import InputFileError, SeedwiseError
-from seedwise.algorithms.him import read_inviters, read_willingness, recommend
+from seedwise.algorithms.him import recommend
 from seedwise.evaluation import evaluate_recommendations, read_truth_pairs
 from seedwise.graph import Graph
+from seedwise.graph.readers import read_inviters, read_willingness
 
 
 @pytest.fixture

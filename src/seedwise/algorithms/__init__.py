@@ -1,1 +1,4 @@
-"""IM algorithms: each module holds one family and cites its paper."""
+"""The three problems, one package each, over the shared engine (graph, diffusion,
+sampling, selection, backends): :mod:`.im` (classic IM), :mod:`.cim` (capacity
+constrained IM) and :mod:`.him` (friend recommendation). No family imports another.
+"""

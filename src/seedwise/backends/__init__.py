@@ -1,16 +1,20 @@
 """Where RR sets live: in this process (``"local"``) or spread over Ray actors (``"ray"``).
 
-The RR-based algorithms (OPIM-C, IMM) talk to a backend through one small
-interface, so the same driver code runs on both and gives the same answer:
+The RR-based algorithms (OPIM-C, IMM, the RR-OPIM family) talk to a backend
+through one small interface, so the same driver code runs on both and gives the
+same answer. A backend knows no algorithm: it samples, counts and covers.
 
 - ``backend.collection(seed)`` -> a growable RR collection whose set ``i`` is
   drawn from ``stream(seed, i)``;
 - ``collection.grow(count)`` samples the next ``count`` sets;
-- ``collection.select(k, allowed=None)`` -> greedy maximum coverage
-  (:class:`~seedwise.selection.coverage.Coverage`: seeds, gains, coverage, upper);
 - ``collection.coverage(dense_seeds)`` -> Lambda(S);
+- ``collection.gains()`` -> int64 (n,) marginal coverages, every set uncovered;
+  ``collection.cover(v, gain)`` covers v's sets, lowers ``gain`` accordingly and
+  returns the sets newly covered (greedy algorithms are written on these two);
+- ``collection.local_sets()`` -> the :class:`RRSets` when they live in this
+  process (fused kernels may run on them), else None;
 - ``len(collection)``, ``collection.total`` (entries), ``collection.edges_examined``;
-- ``backend.close()``.
+- ``backend.machines``, ``backend.describe()`` (what a result records), ``backend.close()``.
 """
 from __future__ import annotations
 

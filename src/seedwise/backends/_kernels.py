@@ -1,12 +1,11 @@
-"""numba kernels of the distributed greedy (run inside each Ray worker).
+"""numba kernel that covers a node's RR sets and reports the gain decrements (local
+collections and Ray workers).
 
 Arrays as in ``selection._kernels``: offsets int64, nodes int32 (the worker's RR
 sets), idx_indptr int64 / idx_sets int32 (its node -> set index).
 """
 import numba
 import numpy as np
-
-from ..selection._kernels import top_sum
 
 kernel = numba.njit(cache=True, nogil=True)
 
@@ -44,28 +43,3 @@ def cover_collect(v, idx_indptr, idx_sets, offsets, nodes, covered, scratch, tou
         dec[i] = scratch[dec_nodes[i]]
         scratch[dec_nodes[i]] = 0
     return new, dec_nodes, dec
-
-
-@kernel
-def best_candidate(gain, cand, lo, hi, seeded):
-    """RR-Greedy's pick for one AP: its not yet seeded candidate of largest gain,
-    the first in ``cand`` order on ties (pass ``CimQuery.cand_ranked``, in ``prio``
-    order, to match ``_cim_kernels.rr_greedy``); -1 if none."""
-    best = -1
-    best_gain = np.int64(-1)
-    for j in range(lo, hi):
-        v = cand[j]
-        if not seeded[v] and gain[v] > best_gain:
-            best = v
-            best_gain = gain[v]
-    return best, best_gain
-
-
-@kernel
-def tight_bound(gain, cand_indptr, cand, cap, buf):
-    """Sum over APs u of the cap[u] largest gains of C_u (RR-OPIM+'s tightened term)."""
-    total = 0
-    for u in range(cap.shape[0]):
-        if cap[u] > 0:
-            total += top_sum(gain, cand, cand_indptr[u], cand_indptr[u + 1], cap[u], buf)
-    return total

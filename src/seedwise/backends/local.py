@@ -1,8 +1,10 @@
 """The in-process backend: RR sets in this process's memory, sampled on threads."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..sampling import sample_rr_sets
-from ..selection import max_coverage
+from . import _kernels
 
 
 class LocalCollection:
@@ -37,11 +39,30 @@ class LocalCollection:
             self.rr._index = None  # free the stale node index before concatenating
             self.rr = self.rr.extend(more)
 
-    def select(self, k, allowed=None):
-        return max_coverage(self.rr, k, allowed)
+    def local_sets(self):
+        """The RRSets themselves, node index built (the sets live in this process)."""
+        _ = self.rr.node_index
+        return self.rr
 
     def coverage(self, dense_seeds):
         return self.rr.coverage(dense_seeds)
+
+    def gains(self):
+        """Start covering: every set uncovered; returns the marginal coverage of every node."""
+        idx_indptr, _ = self.rr.node_index
+        self._covered = np.zeros(len(self.rr), dtype=np.bool_)
+        self._scratch = np.zeros(self.rr.n, dtype=np.int32)
+        self._touched = np.empty(self.rr.n, dtype=np.int32)
+        return np.diff(idx_indptr).astype(np.int64)
+
+    def cover(self, v, gain):
+        """Cover the uncovered sets of node ``v``; lowers ``gain`` (from :meth:`gains`)
+        by what each node loses; returns the number of sets newly covered."""
+        idx_indptr, idx_sets = self.rr.node_index
+        new, dec_nodes, dec = _kernels.cover_collect(np.int64(v), idx_indptr, idx_sets, self.rr.offsets,
+                                                     self.rr.nodes, self._covered, self._scratch, self._touched)
+        gain[dec_nodes] -= dec
+        return int(new)
 
     def drop(self):
         self.rr = None
@@ -50,7 +71,6 @@ class LocalCollection:
 class LocalBackend:
     """RR collections in this process; ``threads`` sampling threads."""
 
-    name = "local"
     machines = 1
 
     def __init__(self, graph, model, *, threads=1, progress=None):
@@ -61,6 +81,10 @@ class LocalBackend:
 
     def collection(self, seed):
         return LocalCollection(self.graph, self.model, seed, self.threads, self.progress)
+
+    def describe(self):
+        """Parameters a result records about where it ran (nothing: this process is the default)."""
+        return {}
 
     def close(self):
         pass

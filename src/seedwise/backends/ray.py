@@ -11,12 +11,13 @@ CIM paper, on Ray instead of a home-made cluster):
    ``stream(seed, i)`` by the same numba kernels as the local backend, so the
    collection is identical whatever the number of workers; a worker keeps the
    sets it made (and their node -> set index) in its own memory.
-3. Greedy maximum coverage: every worker returns its local marginal coverages;
-   the driver sums them into the exact global gains, picks the node with the
-   largest gain (ties to the smaller id, as the single-process kernel), and
-   sends it to all workers in one batched call; each covers its local sets and
-   returns the gain decrements of the nodes in them (sparse), keeping the
-   driver's gains exact. One round trip per greedy step.
+3. Greedy algorithms (maximum coverage in ``selection``, RR-Greedy in
+   ``algorithms.cim``) run on the driver through two calls: ``gains()``, where
+   every worker returns its local marginal coverages and the driver sums them
+   into the exact global gains, and ``cover(v)``, sent to all workers in one
+   batched call; each covers its local sets and returns the gain decrements of
+   the nodes in them (sparse), keeping the driver's gains exact. One round trip
+   per greedy step. The backend knows no algorithm.
 4. Bounds come from reduced counts: Lambda_R2(S) is the sum of the workers'
    local coverages; OPIM-C's upper bound uses the top-k sum of the driver's
    global gains. Seeds, sigma_l, sigma_u and the RR-set counts therefore equal
@@ -35,7 +36,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import SeedwiseError, check_int
-from ..selection.coverage import Coverage
 
 
 def import_ray():
@@ -103,46 +103,27 @@ class RayCollection:
         if self.backend.progress is not None:
             self.backend.progress(int(count))
 
-    def select(self, k, allowed=None):
-        """Greedy maximum coverage of k nodes, reduced over the workers.
+    def local_sets(self):
+        """None: the sets live on the workers (greedy runs through gains / cover)."""
+        return None
 
-        Same rule and result as ``selection._kernels.greedy_max_coverage``: the
-        largest marginal coverage, ties to the smaller node id; ``upper`` = min over
-        steps of Lambda(S_i) + the sum of the k largest marginal coverages.
-        """
+    def gains(self):
+        """Start covering on every worker; the global marginal coverage of every node."""
         ray, workers = self.backend.ray, self.backend.workers
-        n = self.backend.n
-        k = int(k)
-        gain = np.zeros(n, dtype=np.int64)
+        gain = np.zeros(self.backend.n, dtype=np.int64)
         for local in ray.get([w.start_greedy.remote(self.name) for w in workers]):
             gain += local
-        avail = np.ones(n, dtype=np.bool_) if allowed is None else np.array(allowed, dtype=np.bool_)
-        left = int(avail.sum())
-        seeds, gains = [], []
-        coverage = 0
-        upper = 2 * self._len + 1
-        for step in range(k + 1):
-            found = min(k, left)
-            masked = np.where(avail, gain, -1)
-            if found:
-                total = int(np.partition(masked, n - found)[n - found:].sum())
-            else:
-                total = 0
-            upper = min(upper, coverage + total)
-            if step == k or found == 0:
-                break
-            v = int(np.argmax(masked))  # first maximum: ties go to the smaller id
-            new = 0
-            for got, dec_nodes, dec in ray.get([w.cover.remote(self.name, v) for w in workers]):
-                new += int(got)
-                gain[dec_nodes] -= dec
-            seeds.append(v)
-            gains.append(new)
-            coverage += new
-            avail[v] = False
-            left -= 1
-        return Coverage(np.array(seeds, dtype=np.int32), np.array(gains, dtype=np.int64),
-                        int(coverage), int(upper))
+        return gain
+
+    def cover(self, v, gain):
+        """Cover node ``v``'s sets on every worker (one batched round trip); lowers
+        ``gain`` by the reduced decrements; returns the number of sets newly covered."""
+        ray, workers = self.backend.ray, self.backend.workers
+        new = 0
+        for got, dec_nodes, dec in ray.get([w.cover.remote(self.name, int(v)) for w in workers]):
+            new += int(got)
+            gain[dec_nodes] -= dec
+        return new
 
     def coverage(self, dense_seeds):
         """Lambda(S): the sum of the workers' local coverages."""
@@ -187,8 +168,6 @@ class RayBackend:
         When ray is not installed or the cluster cannot be reached.
     """
 
-    name = "ray"
-
     def __init__(self, graph, model, *, threads=1, progress=None, address=None, num_workers=None):
         from ._ray_worker import RRWorker
 
@@ -215,6 +194,10 @@ class RayBackend:
     def num_workers(self):
         return len(self.workers)
 
+    def describe(self):
+        """Parameters a result records about where it ran."""
+        return {"backend": "ray", "num_workers": self.num_workers}
+
     def collection(self, seed):
         self._names += 1
         return RayCollection(self, f"c{self._names}", seed)
@@ -231,60 +214,3 @@ class RayBackend:
 
     def __exit__(self, *exc):
         self.close()
-
-
-# ---------------------------------------------------------------- RR-OPIM+
-def rr_greedy(coll, cand_indptr, cand, cap, tightened):
-    """RR-Greedy over a :class:`RayCollection`, the same picks and bound as
-    ``algorithms._cim_kernels.rr_greedy`` (one batched round trip per pick).
-
-    Returns pick_ap int32, pick_node int32, pick_gain int64, coverage, upper
-    (INT64_MAX when not ``tightened``).
-    """
-    from . import _kernels
-
-    ray, workers = coll.backend.ray, coll.backend.workers
-    n = coll.backend.n
-    gain = np.zeros(n, dtype=np.int64)
-    for local in ray.get([w.start_greedy.remote(coll.name) for w in workers]):
-        gain += local
-    cap = np.asarray(cap, dtype=np.int64)
-    cand_indptr = np.asarray(cand_indptr, dtype=np.int64)
-    cand = np.asarray(cand, dtype=np.int32)
-    d = cap.shape[0]
-    sizes = np.diff(cand_indptr)
-    is_open = (cap > 0) & (sizes > 0)
-    n_open = int(is_open.sum())
-    count = np.zeros(d, dtype=np.int64)
-    seeded = np.zeros(n, dtype=np.bool_)
-    buf = np.empty(max(1, int(cap.max(initial=1))), dtype=np.int64)
-    pick_ap, pick_node, pick_gain = [], [], []
-    coverage = 0
-    upper = int(np.iinfo(np.int64).max)
-    while True:
-        if tightened:
-            upper = min(upper, coverage + int(_kernels.tight_bound(gain, cand_indptr, cand, cap, buf)))
-        if n_open == 0:
-            break
-        for u in range(d):
-            if not is_open[u]:
-                continue
-            best, best_gain = _kernels.best_candidate(gain, cand, cand_indptr[u], cand_indptr[u + 1], seeded)
-            if best < 0:
-                is_open[u] = False
-                n_open -= 1
-                continue
-            pick_ap.append(u)
-            pick_node.append(int(best))
-            pick_gain.append(int(best_gain))
-            seeded[best] = True
-            for got, dec_nodes, dec in ray.get([w.cover.remote(coll.name, int(best)) for w in workers]):
-                coverage += int(got)
-                gain[dec_nodes] -= dec
-            count[u] += 1
-            if count[u] >= cap[u]:
-                is_open[u] = False
-                n_open -= 1
-    return (np.array(pick_ap, dtype=np.int32), np.array(pick_node, dtype=np.int32),
-            np.array(pick_gain, dtype=np.int64), coverage, upper)
-

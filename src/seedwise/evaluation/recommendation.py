@@ -39,12 +39,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import InputFileError, SeedwiseError, check_choice, check_int
-from ..algorithms.him import METHODS, _ranges, read_rows, recommend, resolve_inviters
+from .._validation import SeedwiseError, check_choice, check_int
+from ..algorithms.him import METHODS, recommend, resolve_inviters
+from ..graph.csr import ranges
+from ..graph.readers import lookup_ids, read_pairs
 from . import _kernels
-
-_HEADER_WORDS = {"uid", "frienduid", "src", "dst", "source", "target", "from", "to", "u", "v",
-                 "inviter", "invitee", "user", "friend", "id", "w", "weight"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,15 +98,7 @@ class SpreadTruth:
 
     def index(self, ids):
         """Truth dense ids of original ``ids`` (-1 where absent)."""
-        ids = np.asarray(ids)
-        if len(ids) == 0 or len(self.ids) == 0:
-            return np.full(len(ids), -1, dtype=np.int64)
-        if self.ids.dtype.kind in "iu" and ids.dtype.kind not in "iu":
-            ids = np.array([_int_or(x) for x in ids.tolist()], dtype=np.int64)
-        elif self.ids.dtype.kind not in "iu":
-            ids = ids.astype(str)
-        pos = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
-        return np.where(self.ids[pos] == ids, pos, -1)
+        return lookup_ids(self, ids)
 
     def invitees(self, inviter):
         """Original ids of the observed invitees of ``inviter``."""
@@ -116,13 +107,6 @@ class SpreadTruth:
 
     def __repr__(self):
         return f"<SpreadTruth {self.n_pairs:,} pairs over {len(self.ids):,} ids from {self.source}>"
-
-
-def _int_or(x):
-    try:
-        return int(x)
-    except (TypeError, ValueError, OverflowError):
-        return -(2**63)  # matches nothing
 
 
 def read_truth_pairs(path, *, integer_ids=None):
@@ -150,54 +134,8 @@ def read_truth_pairs(path, *, integer_ids=None):
         A line without 2 or 3 fields, or a non-integer id where integers are
         required; the message names file:line.
     """
-    name = os.fspath(path)
-    numbers, fields = read_rows(path, "truth-pair")
-    if fields and _is_header(fields, integer_ids):
-        numbers, fields = numbers[1:], fields[1:]
-    lens = np.fromiter(map(len, fields), dtype=np.int64, count=len(fields))
-    bad = (lens < 2) | (lens > 3)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputFileError(f"{name}:{numbers[i]}: expected 'inviter invitee' (2 fields, or 3 with a weight), "
-                             f"got {lens[i]} field{'s' if lens[i] != 1 else ''}: {' '.join(fields[i])!r}")
-    src = [f[0] for f in fields]
-    dst = [f[1] for f in fields]
-    if integer_ids is not False:
-        try:
-            s, d = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
-        except (ValueError, OverflowError):
-            if integer_ids:
-                i = next(i for i in range(len(src)) if not (_is_int(src[i]) and _is_int(dst[i])))
-                raise InputFileError(f"{name}:{numbers[i]}: node ids must be integers (the graph's ids are), "
-                                     f"got {' '.join(fields[i])!r}") from None
-            s, d = np.array(src, dtype=str), np.array(dst, dtype=str)
-    else:
-        s, d = np.array(src, dtype=str), np.array(dst, dtype=str)
-    if len(s) == 0:
-        raise InputFileError(f"{name}: no truth pairs in the file")
-    return SpreadTruth.from_pairs(s, d, source=name)
-
-
-def _is_int(x):
-    try:
-        int(x)
-        return True
-    except (TypeError, ValueError, OverflowError):
-        return False
-
-
-def _is_header(fields, integer_ids):
-    first = fields[0]
-    if len(first) < 2:
-        return False
-    words = {x.lower() for x in first}
-    if words <= _HEADER_WORDS:
-        return True
-    if integer_ids is False:
-        return False
-    numeric = _is_int(first[0]) and _is_int(first[1])
-    nxt = fields[1] if len(fields) > 1 else None
-    return not numeric and nxt is not None and len(nxt) >= 2 and _is_int(nxt[0]) and _is_int(nxt[1])
+    src, dst = read_pairs(path, integer_ids=integer_ids)
+    return SpreadTruth.from_pairs(src, dst, source=os.fspath(path))
 
 
 def _as_truth(truth, graph=None):
@@ -219,7 +157,7 @@ def _reach(truth, picks):
     if len(picks) == 0:
         return 0
     starts = truth.indptr[picks]
-    second = truth.dst[_ranges(starts, truth.indptr[picks + 1] - starts)]
+    second = truth.dst[ranges(starts, truth.indptr[picks + 1] - starts)]
     return int(len(np.unique(np.concatenate([picks, second.astype(np.int64)]))))
 
 

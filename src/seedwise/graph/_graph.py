@@ -142,40 +142,28 @@ class Graph:
     def index_of(self, ids, what="node id"):
         """Dense int32 ids of original ``ids``; SeedwiseError naming unknown ones.
 
-        Strings that spell integers are accepted for graphs with integer ids.
+        Strings that spell integers are accepted for graphs with integer ids
+        (parsed by :func:`seedwise.graph.readers.lookup_ids`).
         """
-        ids = list(ids) if not isinstance(ids, np.ndarray) else ids
-        arr = self._as_id_array(ids, what)
-        pos = np.searchsorted(self.ids, arr)
-        pos = np.minimum(pos, self.n - 1)
-        found = self.ids[pos] == arr
-        if not np.all(found):
-            missing = [str(x) for x in np.asarray(arr)[~found][:5]]
-            more = int((~found).sum())
+        from .readers import lookup_ids
+
+        tokens = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
+        pos = lookup_ids(self, tokens)
+        missing = pos < 0
+        if missing.any():
+            shown = [str(tokens[i]) for i in np.flatnonzero(missing)[:5]]
+            more = int(missing.sum())
             raise SeedwiseError(
                 f"{more} unknown {what}{'s' if more > 1 else ''} (not in the graph): "
-                f"{', '.join(missing)}{' ...' if more > 5 else ''}"
+                f"{', '.join(shown)}{' ...' if more > 5 else ''}"
             )
         return pos.astype(np.int32)
 
     def contains(self, ids):
         """Boolean mask: which of ``ids`` are nodes of the graph."""
-        arr = self._as_id_array(list(ids), "node id", strict=False)
-        if arr is None:
-            return np.zeros(len(ids), dtype=bool)
-        pos = np.minimum(np.searchsorted(self.ids, arr), self.n - 1)
-        return self.ids[pos] == arr
+        from .readers import lookup_ids
 
-    def _as_id_array(self, ids, what, strict=True):
-        if self.integer_ids:
-            try:
-                return np.array([int(x) for x in ids], dtype=np.int64)
-            except (TypeError, ValueError):
-                if not strict:
-                    return None
-                bad = next(x for x in ids if not _is_int(x))
-                raise SeedwiseError(f"unknown {what} (not in the graph): {bad}") from None
-        return np.array([str(x) for x in ids], dtype=self.ids.dtype if len(ids) else str)
+        return lookup_ids(self, ids) >= 0
 
     def label(self, dense):
         """Original ids of dense ids, as Python ints or strs."""
@@ -225,14 +213,6 @@ class Graph:
     def __repr__(self):
         kind = "directed" if self.directed else "undirected"
         return f"<Graph {kind} n={self.n:,} m={self.m:,} weights={self.weights}>"
-
-
-def _is_int(x):
-    try:
-        int(x)
-        return True
-    except (TypeError, ValueError):
-        return False
 
 
 def _unique_ids(src, dst):

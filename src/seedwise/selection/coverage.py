@@ -1,4 +1,10 @@
-"""Greedy maximum coverage over a collection of RR sets."""
+"""Greedy maximum coverage over a collection of RR sets.
+
+:func:`select` runs on any backend's collection: where the sets are in this process
+(``collection.local_sets()``) the fused lazy-greedy kernel runs on them; elsewhere
+(Ray) the same greedy is driven through the collection's ``gains()`` and
+``cover(v)``, with the same picks and bound.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,3 +51,50 @@ def max_coverage(rr, k, allowed=None):
     seeds, gains, coverage, upper = _kernels.greedy_max_coverage(
         rr.offsets, rr.nodes, idx_indptr, idx_sets, allowed, int(k))
     return Coverage(seeds, gains, int(coverage), int(upper))
+
+
+def select(collection, k, allowed=None):
+    """Greedy maximum coverage of ``k`` nodes on a backend collection (local or not).
+
+    Parameters
+    ----------
+    collection : LocalCollection or RayCollection
+    k : int
+    allowed : bool ndarray (n,), optional
+
+    Returns
+    -------
+    Coverage
+        As :func:`max_coverage`: the largest marginal coverage first, ties to the
+        smaller id; ``upper`` = min over steps of Lambda(S_i) + the k largest gains.
+    """
+    rr = collection.local_sets()
+    if rr is not None:
+        return max_coverage(rr, k, allowed)
+    return _driven_max_coverage(collection, int(k), allowed)
+
+
+def _driven_max_coverage(collection, k, allowed):
+    """The greedy through ``gains()`` / ``cover(v)`` (one round trip per pick)."""
+    gain = collection.gains()
+    n = gain.shape[0]
+    avail = np.ones(n, dtype=np.bool_) if allowed is None else np.array(allowed, dtype=np.bool_)
+    left = int(avail.sum())
+    seeds, gains = [], []
+    coverage = 0
+    upper = 2 * len(collection) + 1
+    for step in range(k + 1):
+        found = min(k, left)
+        masked = np.where(avail, gain, -1)
+        total = int(np.partition(masked, n - found)[n - found:].sum()) if found else 0
+        upper = min(upper, coverage + total)
+        if step == k or found == 0:
+            break
+        v = int(np.argmax(masked))  # first maximum: ties go to the smaller id
+        new = collection.cover(v, gain)
+        seeds.append(v)
+        gains.append(new)
+        coverage += new
+        avail[v] = False
+        left -= 1
+    return Coverage(np.array(seeds, dtype=np.int32), np.array(gains, dtype=np.int64), int(coverage), int(upper))

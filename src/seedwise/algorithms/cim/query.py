@@ -12,103 +12,14 @@ influence maximization in social networks. KDD 2023, section 2.
 """
 from __future__ import annotations
 
-import gzip
-import os
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import InputFileError, SeedwiseError, check_float, check_int, check_seed
+from ..._validation import SeedwiseError, check_float, check_int, check_seed
 
-__all__ = ["CimQuery", "build_query", "read_aps", "random_aps", "read_capacities", "resolve_capacities"]
-
-
-# ------------------------------------------------------------------ files
-def _open_text(path, what):
-    """Text lines of ``path`` (gzip detected by its magic bytes, not by the name)."""
-    path = os.fspath(path)
-    try:
-        with open(path, "rb") as f:
-            magic = f.read(2)
-        if magic == b"\x1f\x8b":
-            with gzip.open(path, "rt", encoding="utf-8") as f:
-                return f.read().splitlines()
-        with open(path, encoding="utf-8") as f:
-            return f.read().splitlines()
-    except FileNotFoundError:
-        raise SeedwiseError(f"{what} file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
-        raise InputFileError(f"cannot read {what} file {path}: {exc}") from None
-
-
-def _typed(tokens):
-    """Ints where every token is an integer, strings otherwise."""
-    try:
-        return [int(t) for t in tokens]
-    except ValueError:
-        return list(tokens)
-
-
-def read_aps(path, ap_set=1):
-    """Read an AP (active participant) set from a file, plain or gzip-compressed.
-
-    Two formats are accepted; lines starting with ``#`` and blank lines are skipped:
-
-    - one id per line (``query-*-ap5.txt.gz``): the whole file is one AP set;
-    - the CIM query-set format of Zhang et al.'s ``*.ap`` files (``cim-*.ap.gz``):
-      one AP set per line, ids separated by commas without spaces, e.g.
-      ``232,74,195``. ``ap_set`` picks line N (1-based, after skipped lines).
-
-    A file in which no line holds a comma is read as one id per line (so a CIM file
-    whose sets all have a single id reads as one set); use the CIM format with at
-    least one comma to give several sets.
-
-    Parameters
-    ----------
-    path : str or path-like
-    ap_set : int, default 1
-        Which set of a CIM query-set file (1 = the first line). Must be 1 for a
-        one-id-per-line file.
-
-    Returns
-    -------
-    list
-        Original node ids in file order, repeats removed (ints where every id is an
-        integer, strings otherwise).
-
-    Raises
-    ------
-    SeedwiseError
-        Missing file, empty file, ``ap_set`` out of range, or a line with several
-        whitespace-separated fields (an edge list given by mistake), naming file:line.
-    """
-    ap_set = check_int("ap_set", ap_set, 1)
-    lines = [(i + 1, ln.strip()) for i, ln in enumerate(_open_text(path, "AP"))]
-    lines = [(no, ln) for no, ln in lines if ln and not ln.startswith("#")]
-    if not lines:
-        raise InputFileError(f"{path}: no AP ids (the file is empty or only has # comments)")
-    if any("," in ln for _, ln in lines):
-        if ap_set > len(lines):
-            raise SeedwiseError(
-                f"ap_set must be in [1, {len(lines)}]: {path} holds {len(lines)} AP set"
-                f"{'s' if len(lines) > 1 else ''} (one per line); got {ap_set}")
-        no, line = lines[ap_set - 1]
-        tokens = [t.strip() for t in line.split(",")]
-        if any(not t or len(t.split()) > 1 for t in tokens):
-            raise InputFileError(f"{path}:{no}: expected comma-separated ids without gaps; got {line[:80]!r}")
-    else:
-        if ap_set != 1:
-            raise SeedwiseError(
-                f"ap_set must be 1: {path} is one id per line (a single AP set); got {ap_set}. "
-                "Files with several sets list one set per line, ids separated by commas.")
-        tokens = []
-        for no, line in lines:
-            if len(line.split()) > 1:
-                raise InputFileError(
-                    f"{path}:{no}: expected one AP id per line (or comma-separated sets); got {line[:80]!r}")
-            tokens.append(line)
-    return list(dict.fromkeys(_typed(tokens)))
+__all__ = ["CimQuery", "build_query", "random_aps", "resolve_capacities"]
 
 
 def random_aps(graph, fraction, seed=0):
@@ -132,59 +43,6 @@ def random_aps(graph, fraction, seed=0):
     rng = np.random.default_rng(check_seed(seed))
     dense = np.sort(rng.choice(graph.n, size=size, replace=False))
     return graph.label(dense)
-
-
-def read_capacities(path, graph=None):
-    """Read per-AP capacities: two whitespace-separated columns ``id k_u`` per line.
-
-    Lines starting with ``#`` and blank lines are skipped; plain or gzip.
-
-    Parameters
-    ----------
-    path : str or path-like
-    graph : Graph, optional
-        When given, every id must be a node of it.
-
-    Returns
-    -------
-    dict
-        Original id -> k_u (int >= 1). A repeated id keeps its last value.
-
-    Raises
-    ------
-    SeedwiseError
-        A line without exactly two fields, a k_u that is not an integer >= 1, or an
-        id that is not in ``graph``; the message names file:line.
-    """
-    out = {}
-    where = {}
-    for i, raw in enumerate(_open_text(path, "capacities")):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split()
-        if len(fields) != 2:
-            raise InputFileError(f"{path}:{i + 1}: expected two columns 'id k_u'; got {line[:80]!r}")
-        token, value = fields
-        try:
-            k_u = int(value)
-        except ValueError:
-            raise InputFileError(f"{path}:{i + 1}: capacity must be an integer >= 1; got {value!r}") from None
-        if k_u <= 0:
-            raise InputFileError(f"{path}:{i + 1}: capacity must be an integer >= 1; got {k_u}")
-        out[token] = k_u
-        where[token] = i + 1
-    if not out:
-        raise InputFileError(f"{path}: no capacities (the file is empty or only has # comments)")
-    ids = _typed(list(out))
-    if graph is not None:
-        known = graph.contains(ids)
-        if not known.all():
-            bad = [t for t, ok in zip(out, known) if not ok]
-            raise InputFileError(
-                f"{path}:{where[bad[0]]}: id {bad[0]} is not a node of the graph"
-                f"{f' ({len(bad)} unknown ids in all)' if len(bad) > 1 else ''}")
-    return dict(zip(ids, out.values()))
 
 
 # ------------------------------------------------------------------ query

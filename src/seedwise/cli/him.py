@@ -2,14 +2,14 @@
 
 ``recommend_arguments`` / ``recommend_eval_arguments`` declare the flags other than the
 graph flags, and ``run_recommend`` / ``run_recommend_eval`` run a parsed command on a
-loaded graph; ``cli.py`` registers them. Like ``cli.py``, nothing here imports numpy
+loaded graph; they register themselves. Like every command module, nothing here imports numpy
 before a command runs.
 """
 from __future__ import annotations
 
 import sys
 
-from ._cli_types import add_once, int_at_least
+from ._common import _on_graph, add_once, int_at_least, register_command
 
 METHODS = ("hetero-im", "hetero-ir", "prob", "degree", "pagerank")
 SPREAD_MODES = ("inviter", "union")
@@ -51,7 +51,7 @@ def recommend_eval_arguments(p):
 
 
 def _check_output(path):
-    from ._output import check_output_path
+    from .._output import check_output_path
 
     check_output_path(path)
 
@@ -64,8 +64,8 @@ def _skip_note(skipped, total_known):
 
 def run_recommend(args, graph):
     """Run ``seedwise recommend`` on ``graph``; prints rows (or JSON), writes ``--output``."""
-    from ._output import dumps, write_result
-    from .algorithms.him import recommend
+    from .._output import dumps, write_result
+    from ..algorithms.him import recommend
 
     _check_output(args.output)
     recs = recommend(graph, args.aps, args.k, method=args.method, capacity=args.capacity,
@@ -93,10 +93,10 @@ def run_recommend(args, graph):
 
 def run_recommend_eval(args, graph):
     """Run ``seedwise recommend-eval`` on ``graph``; prints the metric table (or JSON)."""
-    from ._output import dumps
-    from ._validation import SeedwiseError
-    from .algorithms.him import resolve_inviters
-    from .evaluation.recommendation import _evaluated_users, evaluate_recommendations, read_truth_pairs
+    from .._output import dumps
+    from .._validation import SeedwiseError
+    from ..algorithms.him import resolve_inviters
+    from ..evaluation.recommendation import _evaluated_users, evaluate_recommendations, read_truth_pairs
 
     methods = [m.strip().lower() for m in str(args.methods).split(",") if m.strip()]
     bad = [m for m in methods if m not in METHODS]
@@ -133,3 +133,13 @@ def format_table(res):
             cells.append((f"{v:.3f}" if key == "seconds" else f"{v:.4f}").rjust(width + 2))
         lines.append(key.ljust(10) + "".join(cells))
     return "\n".join(lines)
+
+
+register_command("recommend", help="recommend invitees to inviters (HeteroIM, HeteroIR, baselines)",
+                 description="Recommend up to --k out-neighbours (invitees) to each inviter: HeteroIM (RR sets, "
+                             "greedy), HeteroIR (P_ij U_j (1 + HeteroInf(j))), or by P_ij, degree or PageRank.",
+                 **_on_graph(recommend_arguments, run_recommend))
+register_command("recommend-eval", help="score recommenders against observed pairs (Recall, NDCG, NSpread)",
+                 description="Run several recommenders and print Recall@K, NDCG@K and NSpread@K (K = 1..3) side "
+                             "by side, scored against observed inviter -> invitee pairs.",
+                 **_on_graph(recommend_eval_arguments, run_recommend_eval))

@@ -9,7 +9,7 @@ array (ties go to the smaller node id).
 import numba
 import numpy as np
 
-from ..selection._kernels import heap_key, heap_pop, heap_push, key_gain, key_node
+from ...selection._kernels import heap_key, heap_pop, heap_push, key_gain, key_node
 
 kernel = numba.njit(cache=True, nogil=True)
 

@@ -5,8 +5,10 @@ import pytest
 from reference import random_tiny_graph, star_graph
 
 from seedwise._validation import SeedwiseError
-from seedwise.algorithms.baselines import degree, degree_discount, pagerank, pagerank_scores, random_seeds, top_k
+from seedwise.algorithms.im.baselines import degree, degree_discount, pagerank, random_seeds
 from seedwise.graph import Graph
+from seedwise.graph.pagerank import pagerank_scores
+from seedwise.selection.ranking import top_k
 
 ALL = [degree, pagerank, degree_discount, random_seeds]
 

@@ -12,7 +12,7 @@ Ties go to the smaller ``prio``, so results are deterministic.
 import numba
 import numpy as np
 
-from ..selection._kernels import cover_node, heap_key, heap_pop, heap_push, key_gain, key_node, top_sum
+from ...selection._kernels import cover_node, heap_key, heap_pop, heap_push, key_gain, key_node, top_sum
 
 kernel = numba.njit(cache=True, nogil=True)
 
@@ -306,3 +306,28 @@ def feasible_assignment(order, offset, cand_indptr, cand, cap, n):
                 left -= 1
                 count += 1
     return count
+
+
+@kernel
+def best_candidate(gain, cand, lo, hi, seeded):
+    """RR-Greedy's pick for one AP: its not yet seeded candidate of largest gain,
+    the first in ``cand`` order on ties (pass ``CimQuery.cand_ranked``, in ``prio``
+    order, to match :func:`rr_greedy`); -1 if none."""
+    best = -1
+    best_gain = np.int64(-1)
+    for j in range(lo, hi):
+        v = cand[j]
+        if not seeded[v] and gain[v] > best_gain:
+            best = v
+            best_gain = gain[v]
+    return best, best_gain
+
+
+@kernel
+def tight_bound(gain, cand_indptr, cand, cap, buf):
+    """Sum over APs u of the cap[u] largest gains of C_u (RR-OPIM+'s tightened term)."""
+    total = 0
+    for u in range(cap.shape[0]):
+        if cap[u] > 0:
+            total += top_sum(gain, cand, cand_indptr[u], cand_indptr[u + 1], cap[u], buf)
+    return total

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 
-from ..backends import make_backend
-from ..memory import MemoryGuard
-from ..results import SelectionResult
-from ..sampling import derive_seed
-from ..selection import log_binomial, lower_bound, upper_bound
-from ._common import Timer, run_args
+from ..._timer import Timer
+from ...backends import make_backend
+from ...memory import MemoryGuard
+from ...results import SelectionResult
+from ...sampling import derive_seed
+from ...selection import log_binomial, lower_bound, select, upper_bound
+from ._args import run_args
 
 APPROX = 1.0 - 1.0 / math.e
 
@@ -110,7 +111,7 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
             r2.grow(theta)
         for i in range(1, i_max + 1):
             with timer("selection"):
-                cov = r1.select(k)
+                cov = select(r1, k)
                 cov2 = r2.coverage(cov.seeds)
                 sigma_l = lower_bound(cov2, len(r2), n, a)
                 sigma_u = upper_bound(cov.upper, len(r1), n, a)
@@ -123,8 +124,7 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
                 r2.grow(len(r2))
         extra = dict(rounds=i, i_max=i_max, edges_examined=r1.edges_examined + r2.edges_examined,
                      rr_entries=r1.total + r2.total)
-        if store.name != "local":
-            extra.update(backend=store.name, num_workers=store.num_workers)
+        extra.update(store.describe())
     finally:
         store.close()
     return SelectionResult(

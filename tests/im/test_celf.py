@@ -6,8 +6,8 @@ import pytest
 from reference import brute_force_im, exact_spread, random_tiny_graph
 
 from seedwise._validation import SeedwiseError
-from seedwise.algorithms import celf as celf_module
-from seedwise.algorithms.celf import celf
+from seedwise.algorithms.im import celf as celf_module
+from seedwise.algorithms.im.celf import celf
 from seedwise.diffusion import monte_carlo_spread, simulate_counts
 from seedwise.graph import Graph
 

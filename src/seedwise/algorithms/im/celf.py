@@ -14,12 +14,12 @@ import time
 
 import numpy as np
 
-from .._parallel import map_blocks, split_range
-from .._validation import SeedwiseError, check_float, check_int, check_model, check_seed, check_threads
-from ..diffusion import _kernels
-from ..diffusion.monte_carlo import BLOCK, _simulate, lt_intervals, simulator
-from ..results import SelectionResult
-from ._common import Timer, check_k
+from ..._parallel import map_blocks, split_range
+from ..._timer import Timer
+from ..._validation import SeedwiseError, check_float, check_int, check_k, check_model, check_seed, check_threads
+from ...diffusion import _kernels
+from ...diffusion.monte_carlo import BLOCK, _simulate, lt_intervals, simulator
+from ...results import SelectionResult
 
 #: Re-evaluations per selected seed assumed by the cost estimate (CELF on
 #: NetHEPT under WC, k = 50: about 14 per round).

@@ -7,8 +7,8 @@ from conftest import lt_tiny_graphs, tiny_graphs
 from reference import brute_force_im, exact_spread
 
 from seedwise import SeedwiseError
-from seedwise.algorithms.imm import imm
-from seedwise.algorithms.opim_c import opim_c
+from seedwise.algorithms.im.imm import imm
+from seedwise.algorithms.im.opim_c import opim_c
 
 APPROX = 1 - 1 / math.e
 EPS = 0.1

@@ -2,7 +2,7 @@
 
 ``cim_arguments`` / ``cim_compare_arguments`` declare the flags other than the graph
 flags, and ``run_cim`` / ``run_cim_compare`` run a parsed command on a loaded graph;
-``cli.py`` registers them. Like ``cli.py``, nothing here imports numpy before a
+they register themselves. Like every command module, nothing here imports numpy before a
 command runs.
 
 Examples
@@ -19,7 +19,7 @@ import math
 import os
 import sys
 
-from ._cli_types import add_once, int_at_least
+from ._common import _on_graph, add_once, int_at_least, register_command
 
 ALGORITHMS = ("rr-opim+", "rr-opim", "mg-opim", "mg-greedy", "rr-greedy", "local-degree", "local-pagerank",
               "local-opim-c", "local-imm")
@@ -73,20 +73,21 @@ def cim_compare_arguments(p):
 
 
 def _error(message):
-    from ._validation import SeedwiseError
+    from .._validation import SeedwiseError
 
     return SeedwiseError(message)
 
 
 def _check_output(path, suffixes=(".csv", ".json"), flag="--output"):
-    from ._output import check_output_path
+    from .._output import check_output_path
 
     check_output_path(path, suffixes, flag)
 
 
 def _query(args, graph):
     """(APs, capacities dict or None, a short description of the AP source)."""
-    from .algorithms.cim_query import random_aps, read_aps, read_capacities
+    from ..algorithms.cim import random_aps
+    from ..graph.readers import read_aps, read_capacities
 
     if args.aps is not None:
         aps = read_aps(args.aps, args.ap_set or 1)
@@ -101,7 +102,7 @@ def _query(args, graph):
 
 
 def _progress(label):
-    from ._progress import Progress
+    from .._progress import Progress
 
     return Progress(label)
 
@@ -167,8 +168,8 @@ def _ap_table(res, limit=SHOW_APS):
 # ------------------------------------------------------------------ run
 def run_cim(args, graph):
     """Run ``seedwise cim`` on ``graph``; prints a summary (or JSON), writes ``--output``."""
-    from ._output import dumps, write_result
-    from .algorithms.cim import cim
+    from .._output import dumps, write_result
+    from ..algorithms.cim import cim
 
     _check_output(args.output)
     aps, caps, source = _query(args, graph)
@@ -219,8 +220,8 @@ def _parse_list(text, flag, kind):
 
 def run_cim_compare(args, graph):
     """Run ``seedwise cim-compare`` on ``graph``: every algorithm at every k, spread by MC on P."""
-    from ._output import dumps
-    from .algorithms.cim import TooSlowError, build_query, cim, cim_spread
+    from .._output import dumps
+    from ..algorithms.cim import TooSlowError, build_query, cim, cim_spread
 
     algorithms = _parse_list(args.algorithms, "--algorithms", str)
     if args.ks is not None:
@@ -324,3 +325,14 @@ def _plot(records, path):
         plt.close(fig)
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+register_command("cim", help="capacity constrained IM: up to k friends per active participant",
+                 description="Choose at most --k friends (out-neighbours that are not APs) for every active "
+                             "participant so that their union spreads furthest on the passive graph "
+                             "(Zhang et al., KDD 2023). Default RR-OPIM+: (1/2 - eps)-approximate w.p. 1 - delta.",
+                 **_on_graph(cim_arguments, run_cim, scale=True))
+register_command("cim-compare", help="compare CIM algorithms on one query: spread, distinct seeds, time",
+                 description="Run several CIM algorithms on the same AP set for each capacity k and measure the "
+                             "spread of every answer on the passive graph by Monte-Carlo.",
+                 **_on_graph(cim_compare_arguments, run_cim_compare))

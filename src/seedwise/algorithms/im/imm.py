@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 
-from ..backends import make_backend
-from ..memory import MemoryGuard
-from ..results import SelectionResult
-from ..sampling import derive_seed
-from ..selection import log_binomial
-from ._common import Timer, run_args
+from ..._timer import Timer
+from ...backends import make_backend
+from ...memory import MemoryGuard
+from ...results import SelectionResult
+from ...sampling import derive_seed
+from ...selection import log_binomial, select
+from ._args import run_args
 
 APPROX = 1.0 - 1.0 / math.e
 
@@ -114,7 +115,7 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
                 with timer("sampling"):
                     rr.grow(theta_i - len(rr))
             with timer("selection"):
-                cov = rr.select(k)
+                cov = select(rr, k)
             if n * cov.coverage / len(rr) >= (1.0 + eps_p) * x:
                 lb = n * cov.coverage / (len(rr) * (1.0 + eps_p))
                 break
@@ -126,10 +127,9 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
         with timer("sampling"):
             final.grow(theta)
         with timer("selection"):
-            cov = final.select(k)
+            cov = select(final, k)
         extra = dict(lower_bound_opt=lb, edges_examined=search_edges + final.edges_examined)
-        if store.name != "local":
-            extra.update(backend=store.name, num_workers=store.num_workers)
+        extra.update(store.describe())
     finally:
         store.close()
     return SelectionResult(

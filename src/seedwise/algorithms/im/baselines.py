@@ -16,11 +16,12 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-import scipy.sparse as sp
 
-from .._validation import check_float, check_int, check_seed
-from ..results import SelectionResult
-from ._common import Timer, check_k
+from ..._timer import Timer
+from ..._validation import check_k, check_seed
+from ...graph.pagerank import pagerank_scores
+from ...results import SelectionResult
+from ...selection.ranking import top_k
 
 
 def _result(name, graph, k, dense, timer, **params):
@@ -114,57 +115,6 @@ def pagerank(graph, k, *, damping=0.85, model="ic"):
     with timer("selection"):
         dense = top_k(pagerank_scores(graph, damping), k)
     return _result("pagerank", graph, k, dense, timer, model=model, damping=float(damping))
-
-
-def pagerank_scores(graph, damping=0.85, tol=1e-10, max_iter=200, reverse=True):
-    """PageRank of every node by power iteration over the CSR arrays.
-
-    Parameters
-    ----------
-    graph : Graph
-    damping : float in (0, 1), default 0.85
-    tol : float, default 1e-10
-        Stop when the L1 change of the score vector is below ``n * tol``
-        (networkx's criterion).
-    max_iter : int, default 200
-    reverse : bool, default True
-        Rank on the reversed graph (node u gains from the nodes it points to),
-        the right direction for influence; False gives the usual PageRank.
-
-    Returns
-    -------
-    float64 (n,), summing to 1. The mass of dangling nodes (no out-links in the
-    ranked direction) is spread uniformly, as in networkx.
-
-    References
-    ----------
-    .. [1] Page, Brin, Motwani, Winograd. "The PageRank Citation Ranking: Bringing
-       Order to the Web." Stanford InfoLab, 1999.
-    """
-    damping = check_float("damping", damping, 0.0, 1.0, low_open=True, high_open=True)
-    max_iter = check_int("max_iter", max_iter, 1)
-    n = graph.n
-    # x_new[a] = d * sum over the b that link to a of x[b] / outdeg(b) + teleport.
-    # Reversed, b links to a when a -> b is an edge of G: row a of the out-CSR, and
-    # b's out-links are its in-edges in G. Unreversed: row a of the in-CSR.
-    ones = np.ones(graph.m, dtype=np.float64)
-    if reverse:
-        links = sp.csr_matrix((ones, graph.out_indices, graph.out_indptr), shape=(n, n))
-        outdeg = np.diff(graph.in_indptr).astype(np.float64)  # links out of v in the reversed graph
-    else:
-        links = sp.csr_matrix((ones, graph.in_indices, graph.in_indptr), shape=(n, n))
-        outdeg = np.diff(graph.out_indptr).astype(np.float64)
-    dangling = outdeg == 0
-    inv = np.divide(1.0, outdeg, out=np.zeros(n), where=~dangling)
-    x = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        new = damping * (links @ (x * inv))
-        new += (damping * x[dangling].sum() + 1.0 - damping) / n
-        err = np.abs(new - x).sum()
-        x = new
-        if err < n * tol:
-            break
-    return x / x.sum()
 
 
 def degree_discount(graph, k, *, model="ic"):
@@ -296,17 +246,3 @@ def random_seeds(graph, k, *, seed=0, model="ic"):
     with timer("selection"):
         dense = np.random.default_rng(seed).choice(graph.n, size=k, replace=False)
     return _result("random", graph, k, dense, timer, model=model, seed=seed)
-
-
-def top_k(scores, k):
-    """Dense ids of the k largest ``scores``, largest first, ties by smaller id."""
-    scores = np.asarray(scores)
-    n = scores.shape[0]
-    if k < n:
-        # everything strictly above the k-th largest value, plus enough of the ties
-        kth = np.partition(scores, n - k)[n - k]
-        cand = np.flatnonzero(scores >= kth)
-    else:
-        cand = np.arange(n)
-    order = np.lexsort((cand, -scores[cand]))
-    return cand[order[:k]]

@@ -1,0 +1,165 @@
+"""MG-Greedy and RR-Greedy on a spread oracle (Monte-Carlo on P by default), with CELF
+lazy evaluation; small graphs only, refused when the estimated time exceeds
+``max_seconds``.
+
+References
+----------
+S. Zhang, Y. Huang, J. Sun, W. Lin, X. Xiao, B. Tang. Capacity constrained influence
+maximization in social networks. KDD 2023 (MG-Greedy, RR-Greedy).
+J. Leskovec et al. Cost-effective outbreak detection in networks. KDD 2007 (CELF).
+"""
+from __future__ import annotations
+
+import heapq
+import time
+
+import numpy as np
+
+from ..._validation import SeedwiseError, check_float, check_int
+from ...sampling import derive_seed
+from ._run import _ORACLE, picks
+
+
+class TooSlowError(SeedwiseError):
+    """A greedy run whose estimated oracle time exceeds ``max_seconds``."""
+
+
+def _oracle(run):
+    """(oracle, probe): the spread oracle f(P, dense P ids) -> float (the ``oracle``
+    option or Monte-Carlo on P) and a function timing one call of it on a seed set."""
+    oracle = run.options.get("oracle")
+    if oracle is not None:
+        if not callable(oracle):
+            raise SeedwiseError("oracle must be a callable (passive_graph, dense_seeds) -> spread")
+
+        def probe(passive, seeds):
+            t0 = time.perf_counter()
+            oracle(passive, seeds)
+            return time.perf_counter() - t0
+
+        return oracle, probe
+    from ...diffusion.monte_carlo import monte_carlo_spread
+
+    simulations = check_int("simulations", run.options.get("simulations", 10_000), 1)
+    seed = derive_seed(run.seed, _ORACLE)  # one seed for every call: common random numbers
+
+    def mc(passive, seeds, runs=simulations):
+        return monte_carlo_spread(passive, seeds, model=run.model, simulations=runs, seed=seed,
+                                  threads=run.threads).mean
+
+    def probe(passive, seeds):
+        # MC time is linear in the runs: time a few and scale, so refusing is quick
+        runs = min(simulations, 100)
+        t0 = time.perf_counter()
+        mc(passive, seeds, runs)
+        return (time.perf_counter() - t0) * simulations / runs
+
+    return mc, probe
+
+
+def _check_cost(run, probe, name):
+    """Refuse a greedy run whose oracle calls would take more than ``max_seconds``.
+
+    The probe times one call on a full feasible assignment (about the largest seed
+    sets the greedy evaluates); CELF needs at least one call per distinct candidate
+    plus one per pick.
+    """
+    max_seconds = check_float("max_seconds", run.options.get("max_seconds", 3600.0), 0.0, low_open=True)
+    q = run.query
+    taken = np.zeros(q.passive.n, dtype=bool)
+    probe_set = []
+    for u in range(q.d):
+        cands = q.cand_p[q.cand_indptr[u]:q.cand_indptr[u + 1]]
+        free = cands[~taken[cands]][:run.cap[u]]
+        taken[free] = True
+        probe_set.extend(free.tolist())
+    per_call = probe(q.passive, np.array(probe_set, dtype=np.int32))
+    calls = len(q.owners()[0]) + len(probe_set)
+    estimate = calls * per_call
+    if estimate > max_seconds:
+        raise TooSlowError(
+            f"{name} would need at least {calls:,} spread evaluations of about {per_call:.3g} s each "
+            f"(~{estimate / 60:,.0f} min > max_seconds={max_seconds:g} s). Use algorithm='rr-opim+' "
+            "(the same 1/2 - eps guarantee in seconds), fewer simulations, or a larger max_seconds.")
+    return dict(oracle_calls_estimate=calls, seconds_per_call=per_call)
+
+
+def _mg_greedy(run):
+    """MG-Greedy with CELF: the feasible pair of largest marginal gain, lazily re-evaluated."""
+    oracle, probe = _oracle(run)
+    q = run.query
+    P = q.passive
+    cost = _check_cost(run, probe, "mg-greedy")
+    cand_nodes, owner_indptr, owner_aps = q.owners()
+    left = run.cap.copy()
+    seeds, value = [], 0.0
+    calls = 0
+    with run.timer("selection"):
+        heap = []
+        for j, v in enumerate(cand_nodes.tolist()):
+            heap.append((-oracle(P, np.array([v], dtype=np.int32)), v, j, 0))
+            calls += 1
+        heapq.heapify(heap)
+        pick_ap, pick_node, pick_gain = [], [], []
+        while heap:
+            neg, v, j, stamp = heapq.heappop(heap)
+            owners = owner_aps[owner_indptr[j]:owner_indptr[j + 1]]
+            free = owners[left[owners] > 0]
+            if len(free) == 0:
+                continue
+            if stamp == len(seeds):
+                u = int(free[0])
+                left[u] -= 1
+                seeds.append(v)
+                value += -neg
+                pick_ap.append(u)
+                pick_node.append(v)
+                pick_gain.append(-neg)
+                continue
+            gain = oracle(P, np.array(seeds + [v], dtype=np.int32)) - value
+            calls += 1
+            heapq.heappush(heap, (-gain, v, j, len(seeds)))
+    return picks(pick_ap, pick_node, pick_gain, spread=value,
+                  params=dict(oracle_calls=calls, **cost))
+
+
+def _rr_greedy(run):
+    """RR-Greedy with CELF: rounds over the open APs, each taking its best friend; cached
+    gains are upper bounds (submodularity) and are re-evaluated only when on top."""
+    oracle, probe = _oracle(run)
+    q = run.query
+    P = q.passive
+    cost = _check_cost(run, probe, "rr-greedy")
+    n_p = P.n
+    cached = np.full(n_p, np.inf)
+    stamp = np.full(n_p, -1, dtype=np.int64)
+    seeded = np.zeros(n_p, dtype=bool)
+    count = np.zeros(q.d, dtype=np.int64)
+    is_open = (run.cap > 0) & (q.n_candidates > 0)
+    seeds, value, calls = [], 0.0, 0
+    pick_ap, pick_node, pick_gain = [], [], []
+    with run.timer("selection"):
+        while is_open.any():
+            for u in np.flatnonzero(is_open).tolist():
+                cands = q.cand_p[q.cand_indptr[u]:q.cand_indptr[u + 1]]
+                cands = cands[~seeded[cands]]
+                if len(cands) == 0:
+                    is_open[u] = False
+                    continue
+                while True:
+                    v = int(cands[np.argmax(cached[cands])])  # first max: smallest id
+                    if stamp[v] == len(seeds):
+                        break
+                    cached[v] = oracle(P, np.array(seeds + [v], dtype=np.int32)) - value
+                    stamp[v] = len(seeds)
+                    calls += 1
+                seeded[v] = True
+                seeds.append(v)
+                value += cached[v]
+                pick_ap.append(u)
+                pick_node.append(v)
+                pick_gain.append(cached[v])
+                count[u] += 1
+                if count[u] >= run.cap[u]:
+                    is_open[u] = False
+    return picks(pick_ap, pick_node, pick_gain, spread=value, params=dict(oracle_calls=calls, **cost))

@@ -1,0 +1,194 @@
+"""RR-OPIM+, RR-OPIM and MG-OPIM: OPIM-C's sampling framework with the CIM selectors.
+
+R1 and R2 grow together; the selector (RR-Greedy or MG-Greedy) picks on R1, R2
+gives sigma_l, and the vanilla bound 2 Lambda_R1(S) or RR-OPIM+'s tightened bound
+gives sigma_u; the run stops at sigma_l / sigma_u >= 1/2 - eps or at i_max.
+
+References
+----------
+S. Zhang, Y. Huang, J. Sun, W. Lin, X. Xiao, B. Tang. Capacity constrained influence
+maximization in social networks. KDD 2023 (RR-Greedy, MG-Greedy, RR-OPIM+).
+J. Tang, X. Tang, X. Xiao, J. Yuan. Online processing algorithms for influence
+maximization. SIGMOD 2018 (OPIM-C's bounds, reused here).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..._validation import SeedwiseError, check_int
+from ...memory import MemoryGuard
+from ...sampling import derive_seed
+from ...selection import lower_bound, upper_bound
+from . import _kernels as kernels
+from ._run import _CHI, _R1, _R2, picks
+
+
+def _chi(run):
+    """Distinct seeds of a random feasible assignment: chi <= OPT (SPEC section 4).
+
+    APs in a random order each take up to k_u of their candidates not taken yet,
+    starting from a random position of C_u.
+    """
+    q = run.query
+    rng = np.random.default_rng(derive_seed(run.seed, _CHI))
+    order = rng.permutation(q.d)
+    offset = rng.integers(0, np.maximum(q.n_candidates, 1))
+    return max(1, int(kernels.feasible_assignment(order, offset, q.cand_indptr, q.cand_p, run.cap, q.passive.n)))
+
+
+def _sum_log_binomial(sizes, ks):
+    """sum over APs of ln C(size_u, min(k_u, size_u)) (vectorised log-gamma)."""
+    from scipy.special import gammaln
+
+    sizes = np.asarray(sizes, dtype=np.float64)
+    ks = np.minimum(np.asarray(ks, dtype=np.float64), sizes)
+    return float(np.sum(gammaln(sizes + 1) - gammaln(ks + 1) - gammaln(sizes - ks + 1)))
+
+
+def _opim_sizes(run, start, min_rr_sets=0):
+    """theta_0, theta_max, i_max, a = ln(1/p_f) and chi for RR-OPIM(+) (SPEC section 4)."""
+    q, eps, delta = run.query, run.eps, run.delta
+    n_p = q.passive.n
+    chi = _chi(run)
+    ln6 = math.log(6.0 / delta)
+    log_c = _sum_log_binomial(q.n_candidates, run.cap)
+    theta_max = 2.0 * n_p * (0.5 * math.sqrt(ln6) + math.sqrt(0.5 * (log_c + ln6))) ** 2 / (eps * eps * chi)
+    theta_paper = max(1, math.ceil(eps * eps / n_p * theta_max))
+    # the authors' start: L over the APs' full out-degrees, divided by sqrt(chi)
+    log_auth = _sum_log_binomial(q.graph.out_degree[q.aps], run.cap)
+    theta_auth = int(2.0 * (0.5 * math.sqrt(ln6) + math.sqrt(0.5 * (log_auth + ln6))) ** 2 / math.sqrt(chi))
+    theta_0 = theta_paper if start == "paper" else max(theta_paper, theta_auth)
+    theta_0 = max(theta_0, min_rr_sets)
+    i_max = max(1, math.ceil(math.log2(max(theta_max / theta_0, 1.0))))
+    a = math.log(3.0 * i_max / delta)  # ln(1 / p_f), p_f = delta / (3 i_max)
+    return dict(theta_0=theta_0, theta_max=theta_max, theta_paper=theta_paper, theta_authors=theta_auth,
+                i_max=i_max, chi=chi, log_c=log_c, a=a)
+
+
+def rr_greedy(collection, query, cap, tightened):
+    """RR-Greedy on a backend collection: (pick_ap, pick_node, pick_gain, coverage, upper).
+
+    Where the sets live in this process the fused kernel :func:`_kernels.rr_greedy`
+    runs on them; elsewhere (Ray) the same rule is driven through the collection's
+    ``gains()`` and ``cover(v)``: the same picks (largest marginal coverage, ties to
+    the smaller ``prio``) and the same tightened bound (INT64_MAX when not
+    ``tightened``). tests/cim check that both paths agree.
+    """
+    rr = collection.local_sets()
+    if rr is not None:
+        idx_indptr, idx_sets = rr.node_index
+        return kernels.rr_greedy(rr.offsets, rr.nodes, idx_indptr, idx_sets, query.cand_indptr, query.cand_ranked,
+                                 query.prio, cap, tightened)
+    return _driven_rr_greedy(collection, query.cand_indptr, query.cand_ranked, cap, tightened)
+
+
+def _driven_rr_greedy(collection, cand_indptr, cand, cap, tightened):
+    """RR-Greedy through ``gains()`` / ``cover(v)`` (one round trip per pick)."""
+    gain = collection.gains()
+    cap = np.asarray(cap, dtype=np.int64)
+    d = cap.shape[0]
+    is_open = (cap > 0) & (np.diff(cand_indptr) > 0)
+    n_open = int(is_open.sum())
+    count = np.zeros(d, dtype=np.int64)
+    seeded = np.zeros(gain.shape[0], dtype=np.bool_)
+    buf = np.empty(max(1, int(cap.max(initial=1))), dtype=np.int64)
+    pick_ap, pick_node, pick_gain = [], [], []
+    coverage = 0
+    upper = int(kernels.INT64_MAX)
+    while True:
+        if tightened:
+            upper = min(upper, coverage + int(kernels.tight_bound(gain, cand_indptr, cand, cap, buf)))
+        if n_open == 0:
+            break
+        for u in range(d):
+            if not is_open[u]:
+                continue
+            best, best_gain = kernels.best_candidate(gain, cand, cand_indptr[u], cand_indptr[u + 1], seeded)
+            if best < 0:
+                is_open[u] = False
+                n_open -= 1
+                continue
+            pick_ap.append(u)
+            pick_node.append(int(best))
+            pick_gain.append(int(best_gain))
+            seeded[best] = True
+            coverage += collection.cover(int(best), gain)
+            count[u] += 1
+            if count[u] >= cap[u]:
+                is_open[u] = False
+                n_open -= 1
+    return (np.array(pick_ap, dtype=np.int32), np.array(pick_node, dtype=np.int32),
+            np.array(pick_gain, dtype=np.int64), coverage, upper)
+
+
+def _select_rr(run, r1, tightened):
+    ap, node, gain, coverage, tight = rr_greedy(r1, run.query, run.cap, tightened)
+    upper = 2 * int(coverage)
+    if tightened:
+        upper = min(upper, int(tight))
+    return ap, node, gain, int(coverage), upper
+
+
+def _select_mg(run, r1, tightened):
+    rr = r1.local_sets()
+    if rr is None:
+        raise SeedwiseError("mg-opim needs the RR sets in this process; use rr-opim+ or rr-opim with --backend ray")
+    cand_nodes, owner_indptr, owner_aps = run.query.owners()
+    idx_indptr, idx_sets = rr.node_index
+    ap, node, gain, coverage = kernels.mg_greedy(
+        rr.offsets, rr.nodes, idx_indptr, idx_sets, cand_nodes, owner_indptr, owner_aps, run.cap)
+    return ap, node, gain, int(coverage), 2 * int(coverage)
+
+
+def _opim(run, selector, tightened):
+    start = run.options.get("start", "authors")
+    floor = check_int("min_rr_sets", run.options.get("min_rr_sets", 0), 0)
+    sizes = _opim_sizes(run, start, floor)
+    n_p, a = run.passive.n, sizes["a"]
+    target = 0.5 - run.eps
+    theta = sizes["theta_0"]
+    guard = MemoryGuard(run.passive, run.model, run.seed, run.max_memory, threads=run.threads,
+                        algorithm="RR-OPIM", workers=run.backend.machines,
+                        theta_max=2 * math.ceil(sizes["theta_max"]))
+    guard.check(2 * theta, "the first round")
+    r1 = run.backend.collection(derive_seed(run.seed, _R1))
+    r2 = run.backend.collection(derive_seed(run.seed, _R2))
+    for i in range(1, sizes["i_max"] + 1):
+        with run.timer("sampling"):
+            r1.grow(theta - len(r1))
+            r2.grow(theta - len(r2))
+            r1.local_sets()  # builds a local node index here, so that selection times only the greedy
+        with run.timer("selection"):
+            ap, node, gain, coverage, upper_cov = selector(run, r1, tightened)
+            cov2 = r2.coverage(node)
+            sigma_l = lower_bound(cov2, len(r2), n_p, a)
+            sigma_u = upper_bound(upper_cov, len(r1), n_p, a)
+            ratio = sigma_l / sigma_u
+        if ratio >= target or i == sizes["i_max"]:
+            break
+        theta = 2 * len(r1)
+        guard.check(2 * theta, f"round {i + 1} ({theta:,} RR sets per collection)")
+    params = dict(rounds=i, start=start, theta_0=sizes["theta_0"], theta_max=sizes["theta_max"],
+                  i_max=sizes["i_max"], chi=sizes["chi"], coverage_r1=coverage, coverage_r2=cov2,
+                  upper_coverage_r1=upper_cov, rr_entries=r1.total + r2.total)
+    params.update(run.backend.describe())
+    return picks(
+        ap, node, gain * (n_p / len(r1)), spread=n_p * cov2 / len(r2), lower=sigma_l, upper=sigma_u,
+        ratio=ratio, target=target, n_rr_sets=len(r1) + len(r2), params=params)
+
+
+def _rr_opim_plus(run):
+    """RR-OPIM+: RR-Greedy, tightened bound."""
+    return _opim(run, _select_rr, True)
+
+
+def _rr_opim(run):
+    """RR-OPIM: RR-Greedy, vanilla bound U = 2 Lambda_R1(S)."""
+    return _opim(run, _select_rr, False)
+
+
+def _mg_opim(run):
+    """MG-OPIM: MG-Greedy, vanilla bound U = 2 Lambda_R1(S)."""
+    return _opim(run, _select_mg, False)

@@ -1,0 +1,190 @@
+"""Heterogeneous influence maximization in user recommendation (HIM): HeteroIR, HeteroIM.
+
+An inviter (AP, active participant) is recommended invitees among its out-neighbours.
+A good invitee both accepts the invitation (edge probability P_ij, willingness U_j)
+and passes it on. Two recommenders from the HIM paper and three baselines:
+
+- ``hetero-ir``: rank i's out-neighbours j by beta_ij = P_ij U_j (1 + HeteroInf(j)),
+  HeteroInf(j) = the sum of the c largest P_jl U_l over j's out-neighbours l.
+- ``hetero-im``: RR sets on G, lazy greedy over the candidates (out-neighbours of the
+  APs) by marginal coverage; each taken invitee v is scored for each AP inviter i by
+  the RR sets it newly covers that also contain i.
+- ``prob`` (P_ij alone), ``degree`` (out-degree of j), ``pagerank`` (PageRank of j on
+  the reversed graph, i.e. influence).
+
+What follows the authors' code (socialalgo/HIM: HeteroIR.py, HeteroIM.py) and where it
+differs is stated in :func:`hetero_ir_scores`, :func:`hetero_im_rr_count` and
+:func:`hetero_im_pairs`.
+
+References
+----------
+.. [1] "Heterogeneous Influence Maximization in User Recommendation" (Tencent), code
+   at https://github.com/socialalgo/HIM; SPEC section 5.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..._timer import Timer
+from ..._validation import SeedwiseError, check_choice, check_delta, check_eps, check_int, check_seed, check_threads
+from ...graph.csr import ranges
+from ...graph.pagerank import pagerank_scores
+from ...memory import MemoryGuard
+from ...results import Recommendations
+from ...sampling import sample_rr_sets
+from .hetero_im import hetero_im_pairs, hetero_im_rr_count
+from .hetero_ir import hetero_ir_scores
+from .inputs import resolve_inviters, willingness_array, with_willingness
+
+METHODS = ("hetero-im", "hetero-ir", "prob", "degree", "pagerank")
+
+#: ranking rule of every method: score descending, then this tie-break ascending
+TIE_BREAK = {"hetero-im": "greedy step", "hetero-ir": "invitee id", "prob": "invitee id",
+             "degree": "invitee id", "pagerank": "invitee id"}
+
+
+def rank_pairs(ap_pos, invitee, score, tie, k):
+    """Top ``k`` pairs per inviter: score descending, then ``tie`` ascending.
+
+    ``ap_pos`` is the inviter's position in the inviter list; rows come back grouped
+    in that order. Returns (row indices into the inputs, 1-based ranks).
+    """
+    order = np.lexsort((tie, -np.asarray(score, dtype=np.float64), ap_pos))
+    pos = np.asarray(ap_pos)[order]
+    if len(pos) == 0:
+        return order, np.zeros(0, dtype=np.int32)
+    new = np.ones(len(pos), dtype=bool)
+    new[1:] = pos[1:] != pos[:-1]
+    starts = np.flatnonzero(new)
+    lengths = np.diff(np.append(starts, len(pos)))
+    rank = np.arange(len(pos)) - np.repeat(starts, lengths)
+    keep = rank < k
+    return order[keep], (rank[keep] + 1).astype(np.int32)
+
+
+def _ap_edges(graph, aps_dense):
+    """(AP position, edge index) of every out-edge of the APs."""
+    a = np.asarray(aps_dense, dtype=np.int64)
+    starts = graph.out_indptr[a]
+    lengths = graph.out_indptr[a + 1] - starts
+    pos = np.repeat(np.arange(len(a), dtype=np.int64), lengths)
+    return pos, ranges(starts, lengths)
+
+
+def _pagerank(graph):
+    """PageRank of every node on the reversed graph (its influence), float64 (n,)."""
+    return np.asarray(pagerank_scores(graph, damping=0.85, reverse=True), dtype=np.float64)
+
+
+def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None, eps=0.1, delta=None,
+              seed=0, threads=None, skip_unknown=False, rr_sets=None, max_memory=None, progress=None):
+    """Recommend up to ``k`` invitees (out-neighbours) to each inviter.
+
+    Parameters
+    ----------
+    graph : Graph
+        Edge probability P_ij = ``graph.out_prob`` (given, or derived from
+        interaction counts with ``weights="counts"``, or WC).
+    aps : path or sequence of ids
+        The inviters (APs): a file with one id per line (``#`` comments, .gz), or ids.
+    k : int >= 1
+        List length.
+    method : {"hetero-im", "hetero-ir", "prob", "degree", "pagerank"}
+    capacity : int >= 1, default 4
+        HeteroIR's interaction capacity c.
+    willingness : None, path, mapping or float64 (n,), optional
+        U_j in [0, 1], default 1. Used by hetero-ir and hetero-im (RR sets are
+        sampled on P_ij U_j).
+    eps : float in (0, 1), default 0.1
+    delta : float in (0, 1), default 1/n
+        Accuracy and failure probability of HeteroIM's RR budget
+        (:func:`hetero_im_rr_count`).
+    seed : int, default 0
+        RR-set stream seed; results do not depend on ``threads``.
+    threads : int, optional
+    skip_unknown : bool, default False
+        Leave out inviter ids that are not nodes instead of raising.
+    rr_sets : RRSets, optional
+        hetero-im only: use these RR sets instead of sampling.
+    max_memory : int or str, optional
+        hetero-im only: memory budget for the RR sets ("80%" of the available
+        memory by default, "16G", bytes); checked before sampling.
+    progress : callable, optional
+        Called with the number of RR sets sampled.
+
+    Returns
+    -------
+    Recommendations
+
+    Raises
+    ------
+    SeedwiseError
+        Unknown method, k or capacity < 1, unknown inviter ids (without
+        ``skip_unknown``), willingness outside [0, 1], malformed input files.
+    MemoryBudgetError
+        hetero-im's RR sets would not fit ``max_memory`` (use a larger eps).
+
+    References
+    ----------
+    .. [1] "Heterogeneous Influence Maximization in User Recommendation" (Tencent);
+       socialalgo/HIM; SPEC section 5.
+
+    Examples
+    --------
+    >>> import seedwise
+    >>> from seedwise.algorithms.him import recommend
+    >>> g = seedwise.load_dataset("email-eu-core", weights="wc")
+    >>> recs = recommend(g, [0, 2, 5], 3, method="hetero-ir")
+    >>> [len(x) for x in recs.lists().values()]
+    [3, 3, 3]
+    """
+    timer = Timer()
+    method = check_choice("method", method, METHODS)
+    k = check_int("k", k, 1)
+    capacity = check_int("capacity", capacity, 1)
+    with timer("inputs"):
+        aps_dense, inviters, skipped = resolve_inviters(graph, aps, skip_unknown)
+        u = willingness_array(graph, willingness)
+    params = {"capacity": capacity} if method == "hetero-ir" else {}
+    n_rr = 0
+    if method == "hetero-im":
+        eps = check_eps(eps)
+        delta = check_delta(delta, graph.n)
+        seed = check_seed(seed)
+        threads = check_threads(threads)
+        theta = hetero_im_rr_count(graph, aps_dense, k, eps, delta)
+        params.update(eps=eps, delta=delta, seed=seed, threads=threads, theta=theta)
+        g = with_willingness(graph, u)
+        with timer("sampling"):
+            if rr_sets is None:
+                MemoryGuard(g, "ic", seed, max_memory, threads=threads, algorithm="HeteroIM").check(
+                    theta, stage=f"its RR sets (eps = {eps:g})")
+                rr_sets = sample_rr_sets(g, theta, model="ic", seed=seed, threads=threads, progress=progress)
+            elif rr_sets.n != graph.n:
+                raise SeedwiseError(f"rr_sets were sampled on a graph of {rr_sets.n} nodes, not {graph.n}")
+        n_rr = len(rr_sets)
+        with timer("selection"):
+            ap, inv, score, tie = hetero_im_pairs(graph, aps_dense, rr_sets)
+            pos_of = np.full(graph.n, -1, dtype=np.int64)
+            pos_of[aps_dense] = np.arange(len(aps_dense))
+            rows, rank = rank_pairs(pos_of[ap], inv, score, tie, k)
+            inviter, invitee, score = ap[rows], inv[rows], score[rows]
+    else:
+        with timer("selection"):
+            pos, e = _ap_edges(graph, aps_dense)
+            inv = graph.out_indices[e]
+            if method == "hetero-ir":
+                score = hetero_ir_scores(graph, capacity, u)[e]
+            elif method == "prob":
+                score = graph.out_prob[e].astype(np.float64)
+            elif method == "degree":
+                score = graph.out_degree[inv].astype(np.float64)
+            else:
+                score = _pagerank(graph)[inv]
+            rows, rank = rank_pairs(pos, inv, score, inv, k)
+            inviter, invitee, score = aps_dense[pos[rows]], inv[rows], score[rows]
+    return Recommendations(
+        method=method, k=k, inviters=inviters, aps=aps_dense, inviter=inviter.astype(np.int32), rank=rank,
+        invitee=invitee.astype(np.int32), score=np.asarray(score, dtype=np.float64), skipped=skipped,
+        n_rr_sets=n_rr, times=timer.done(), params=params, graph=graph,
+    )

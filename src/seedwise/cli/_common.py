@@ -1,0 +1,266 @@
+"""What every command module shares: the command registry, the graph/run/scale flags,
+loading the graph, output and formatting helpers, argparse types.
+
+Nothing here imports numpy or numba at import time, so ``seedwise --help`` is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+
+PROG = "seedwise"
+WEIGHTS_HELP = "edge probabilities: wc (1/in-degree, default), uniform:P, trivalency, given (3rd column), counts"
+ALGORITHMS = ("opim-c", "imm", "celf", "degree", "pagerank", "degree-discount", "random")
+
+
+class UsageError(Exception):
+    """A command-line usage error (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors become one line instead of usage + exit."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+@dataclass
+class Command:
+    name: str
+    help: str
+    arguments: Callable  # (parser) -> None
+    run: Callable  # (args) -> int
+    description: str | None = None
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register_command(name, *, help, arguments, run, description=None):
+    """Add a subcommand: ``arguments(parser)`` declares flags, ``run(args)`` returns the exit status."""
+    COMMANDS[name] = Command(name, help, arguments, run, description)
+
+
+# ------------------------------------------------------------------ helpers
+def add_graph_arguments(p, *, weights=True, undirected=True):
+    """``--graph FILE | --dataset NAME``, ``--undirected``, ``--weights``, ``--no-cache``."""
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--graph", metavar="FILE",
+                     help="edge list (text or .gz, 'u v [value]' per line) or binary .swg graph")
+    src.add_argument("--dataset", metavar="NAME", help="an embedded dataset (see `seedwise datasets`)")
+    if undirected:
+        p.add_argument("--undirected", action="store_true", help="read each line as an edge in both directions")
+    if weights:
+        p.add_argument("--weights", default=None, metavar="SCHEME",
+                       help=WEIGHTS_HELP + "; a binary graph keeps its stored scheme unless given")
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="do not read or write the binary cache of a parsed graph")
+
+
+def add_run_arguments(p):
+    p.add_argument("--seed", type=_nonneg_int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--threads", type=_pos_int, default=None, metavar="T", help="threads (default: all cores)")
+
+
+def add_scale_arguments(p):
+    """``--backend local|ray``, ``--address``, ``--max-memory`` (issue 5)."""
+    p.add_argument("--backend", default="local", type=str.lower, choices=("local", "ray"),
+                   help="where RR sets live: this process (default) or a Ray cluster")
+    p.add_argument("--address", default=None, metavar="auto|HOST:PORT",
+                   help="Ray cluster to join with --backend ray (default: start a local one)")
+    p.add_argument("--max-memory", default=None, metavar="BYTES|80%%",
+                   help="refuse runs whose estimated memory exceeds this (default 80%% of available RAM)")
+
+
+def scale_options(args):
+    """The keyword arguments of ``add_scale_arguments`` that differ from their defaults."""
+    options = {}
+    if args.backend != "local":
+        options["backend"] = args.backend
+    if args.address is not None:
+        if args.backend != "ray":
+            raise UsageError("--address needs --backend ray")
+        options["address"] = args.address
+    if args.max_memory is not None:
+        from ..memory import parse_memory_budget
+
+        parse_memory_budget(args.max_memory)  # fail before loading the graph
+        options["max_memory"] = args.max_memory
+    return options
+
+
+def load_graph(args):
+    """The graph named by ``--graph`` / ``--dataset``, and a short name for it."""
+    from .. import api
+
+    weights = getattr(args, "weights", None)
+    cache = getattr(args, "cache", True)
+    if args.dataset is not None:
+        from .. import datasets
+
+        d = datasets.get(args.dataset)
+        if getattr(args, "undirected", False) and d.directed:
+            raise UsageError(f"--undirected does not apply to --dataset {d.name} (it is read as published)")
+        return api.load_dataset(d.name, weights=weights or "wc", cache=cache), d.name
+    g = api.read_graph(args.graph, directed=not getattr(args, "undirected", False), weights=weights, cache=cache)
+    return g, args.graph
+
+
+def progress_bar(label, total=None):
+    """A stderr progress callable (silent unless stderr is a terminal and 1 s has passed)."""
+    from .._progress import Progress
+
+    return Progress(label, total)
+
+
+def emit(args, obj, text):
+    """Print ``obj`` as JSON when ``--json`` was given, else the human-readable ``text``."""
+    if getattr(args, "json", False):
+        from .._output import dumps
+
+        print(dumps(obj))
+    else:
+        print(text)
+
+
+def write_output(path, obj, header, rows):
+    """Write ``--output``: JSON (``obj``) or CSV (``header``, ``rows``) by suffix, atomically."""
+    from .._output import write_result
+
+    write_result(path, obj, header, rows)
+
+
+def check_output_path(path):
+    """Fail before the work starts if ``--output`` cannot be written."""
+    from .._output import check_output_path
+
+    check_output_path(path)
+
+
+def _fmt_num(x, digits=1):
+    if x is None:
+        return "-"
+    if isinstance(x, float) and not math.isfinite(x):
+        return str(x)
+    return f"{x:,.{digits}f}"
+
+
+def _rows(pairs):
+    """Aligned ``key: value`` lines; values wrap under their column."""
+    width = max(len(k) for k, _ in pairs) + 2
+    out = []
+    for key, value in pairs:
+        lines = textwrap.wrap(str(value), width=max(40, 88 - width), break_on_hyphens=False) or [""]
+        out.append(f"{key + ':':<{width}}{lines[0]}")
+        out.extend(" " * width + line for line in lines[1:])
+    return "\n".join(out)
+
+
+def _ids_text(ids):
+    return ", ".join(str(x) for x in ids)
+
+
+def _times(times):
+    parts = [f"{k} {v:.3f} s" for k, v in times.items() if k != "total"]
+    if "total" in times:
+        parts.append(f"total {times['total']:.3f} s")
+    return ", ".join(parts) or "-"
+
+
+def _target_name(target, eps):
+    if target is None or eps is None:
+        return ""
+    if abs(target - (1 - 1 / math.e - eps)) < 1e-9:
+        return " (1 - 1/e - eps)"
+    if abs(target - (0.5 - eps)) < 1e-9:
+        return " (1/2 - eps)"
+    return ""
+
+
+def certificate_line(lower, upper, ratio, target, eps):
+    """``sigma_l / sigma_u = 1234.5 / 2000.1 = 0.617 >= 0.532 (1 - 1/e - eps)``."""
+    if ratio is None or lower is None or upper is None:
+        return None
+    text = f"sigma_l / sigma_u = {lower:.1f} / {upper:.1f} = {ratio:.3f}"
+    if target is not None:
+        text += f" {'>=' if ratio >= target else '<'} {target:.3f}{_target_name(target, eps)}"
+    return text
+
+
+def _graph_line(g, name):
+    kind = "directed" if g.directed else "undirected, both directions"
+    return f"{name}: {g.n:,} nodes, {g.m:,} edges ({kind}), weights {g.weights}"
+
+
+# ------------------------------------------------------------------ commands on a graph
+def _on_graph(arguments, run, *, scale=False):
+    """A command whose flags are the graph flags plus ``arguments(p)`` and whose
+    ``run(args, graph)`` gets the loaded graph."""
+
+    def declare(p):
+        add_graph_arguments(p)
+        if scale:
+            add_scale_arguments(p)
+        arguments(p)
+
+    def execute(args):
+        if scale:
+            scale_options(args)  # flag combinations, before the graph loads
+        graph, _ = load_graph(args)
+        return run(args, graph)
+
+    return {"arguments": declare, "run": execute}
+
+
+# ------------------------------------------------------------------ argparse types
+def _pos_int(text):
+    v = _count(text)
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return v
+
+
+
+
+def _count(text):
+    """An integer count: 1000000, 1_000_000, 1e6, 1M, 10k, 2G."""
+    t = str(text).strip().lower().replace("_", "")
+    scale = {"k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9}.get(t[-1:], 1)
+    if scale != 1:
+        t = t[:-1]
+    try:
+        x = float(t) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number such as 1000000, 1e6 or 1M, got {text!r}") from None
+    if not math.isfinite(x) or x != int(x):
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}")
+    return int(x)
+
+
+def int_at_least(low):
+    """An argparse ``type``: an integer >= ``low``, with a one-line error otherwise."""
+
+    def parse(text):
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}") from None
+        if v < low:
+            raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text!r}")
+        return v
+
+    parse.__name__ = "int"
+    return parse
+
+
+def add_once(p, *flags, **kw):
+    """Add a flag unless the parser already has it (the graph or run flags may declare --seed)."""
+    if any(f in p._option_string_actions for f in flags):
+        return
+    p.add_argument(*flags, **kw)
+
+
+_nonneg_int = int_at_least(0)

@@ -1,0 +1,147 @@
+"""``seedwise info``, ``datasets``, ``generate`` and ``convert``: graphs in and out."""
+from __future__ import annotations
+
+import os
+import time
+
+from ._common import (
+    WEIGHTS_HELP,
+    _count,
+    _Parser,
+    _rows,
+    add_graph_arguments,
+    add_run_arguments,
+    emit,
+    load_graph,
+    progress_bar,
+    register_command,
+)
+
+
+# ------------------------------------------------------------------ info
+def _info_arguments(p):
+    add_graph_arguments(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _info_run(args):
+    from .. import api
+
+    g, name = load_graph(args)
+    info = api.describe(g)
+    od, idg, pr = info["out_degree"], info["in_degree"], info["probability"]
+    edges = f"{info['edges']:,}"
+    if not info["directed"]:
+        edges += f" directed ({info['undirected_pairs']:,} undirected pairs, stored both ways)"
+    pairs = [
+        ("graph", name),
+        ("nodes", f"{info['nodes']:,} ({info['ids']} ids, {info['isolated_nodes']:,} isolated)"),
+        ("edges", edges),
+        ("directed", "yes" if info["directed"] else "no"),
+        ("self-loops dropped", f"{info['self_loops_dropped']:,}"),
+        ("repeated edges merged", f"{info['repeated_edges_merged']:,}"),
+        ("out-degree", f"min {od['min']:,}, mean {od['mean']:.2f}, max {od['max']:,}"),
+        ("in-degree", f"min {idg['min']:,}, mean {idg['mean']:.2f}, max {idg['max']:,}"),
+        ("weights", f"{info['weights']}: probability min {pr['min']:.4g}, mean {pr['mean']:.4g}, max {pr['max']:.4g}"),
+        ("LT-valid", ("yes" if info["lt_valid"] else "no")
+         + f" (largest in-weight sum {info['max_in_weight']:.4g}{'' if info['lt_valid'] else ' > 1'})"),
+    ]
+    emit(args, info, _rows(pairs))
+    return 0
+
+
+# ------------------------------------------------------------------ datasets
+def _datasets_arguments(p):
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+
+
+def _datasets_run(args):
+    from .. import datasets
+
+    items = datasets()
+    lines = [f"{'name':<15}{'nodes':>8}{'edges':>10}  directed  description"]
+    for d in items:
+        lines.append(f"{d['name']:<15}{d['nodes']:>8,}{d['edges']:>10,}  {'yes' if d['directed'] else 'no ':<8}  "
+                     f"{d['description']}")
+    lines.append("use with --dataset NAME; sources and citations: `seedwise datasets --json` "
+                 "or seedwise/datasets/README.md")
+    emit(args, items, "\n".join(lines))
+    return 0
+
+
+# ------------------------------------------------------------------ generate
+def _generate_arguments(p):
+    sub = p.add_subparsers(dest="generator", metavar="GENERATOR", parser_class=_Parser)
+    sub.required = True
+    r = sub.add_parser("rmat", help="R-MAT / Kronecker graph (a=0.57, b=c=0.19), written in the binary format",
+                       description="Seeded R-MAT graph written directly to a binary .swg file.")
+    r.add_argument("--edges", type=_count, required=True, metavar="M",
+                   help="number of edges (e.g. 1000000, 1e6 or 1M)")
+    r.add_argument("--nodes", type=_count, default=None, metavar="N", help="number of nodes (default: chosen from M)")
+    r.add_argument("--output", required=True, metavar="FILE", help="binary graph file to write")
+    add_run_arguments(r)
+    r.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _generate_run(args):
+    from ..graph.generators import generate_rmat
+
+    t0 = time.perf_counter()
+    out = generate_rmat(args.edges, nodes=args.nodes, seed=args.seed, output=args.output, threads=args.threads)
+    seconds = time.perf_counter() - t0
+    obj = {"generator": "rmat", "output": args.output, "seed": args.seed, "seconds": seconds}
+    n, m = _size_of(out)
+    if n is not None:
+        obj.update(nodes=int(n), edges=int(m))
+    size = f"{n:,} nodes, {m:,} edges, " if n is not None else ""
+    emit(args, obj, f"wrote {args.output}: R-MAT, {size}seed {args.seed}, {seconds:.2f} s")
+    return 0
+
+
+def _size_of(out):
+    """(n, m) of a Graph or of a stats dict with n and m; (None, None) otherwise."""
+    if isinstance(out, dict):
+        return out.get("n"), out.get("m")
+    return getattr(out, "n", None), getattr(out, "m", None)
+
+
+# ------------------------------------------------------------------ convert
+def _convert_arguments(p):
+    p.add_argument("input", metavar="IN_EDGE_LIST", help="text edge list (plain or .gz)")
+    p.add_argument("output", metavar="OUT_FILE", help="binary graph file to write (.swg)")
+    p.add_argument("--undirected", action="store_true", help="read each line as an edge in both directions")
+    p.add_argument("--weights", default="wc", metavar="SCHEME", help=WEIGHTS_HELP)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _convert_run(args):
+    from ..graph.convert import convert_edge_list
+
+    if not os.path.exists(args.input):
+        raise FileNotFoundError(2, "edge list not found", args.input)
+    t0 = time.perf_counter()
+    total = os.path.getsize(args.input) if not args.input.endswith((".gz", ".bz2", ".xz")) else None
+    bar = progress_bar("bytes parsed", total)
+    try:
+        out = convert_edge_list(args.input, args.output, directed=not args.undirected, weights=args.weights,
+                                progress=bar)
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - t0
+    obj = {"input": args.input, "output": args.output, "directed": not args.undirected, "weights": args.weights,
+           "seconds": seconds}
+    n, m = _size_of(out)
+    if n is not None:
+        obj.update(nodes=int(n), edges=int(m))
+    size = f"{n:,} nodes, {m:,} edges, " if n is not None else ""
+    emit(args, obj, f"wrote {args.output}: {size}{seconds:.2f} s")
+    return 0
+
+
+register_command("info", help="graph statistics", arguments=_info_arguments, run=_info_run,
+                 description="Nodes, edges, degrees, weights and LT validity of a graph.")
+register_command("datasets", help="list the embedded datasets", arguments=_datasets_arguments, run=_datasets_run)
+register_command("generate", help="generate a synthetic graph (rmat)", arguments=_generate_arguments,
+                 run=_generate_run)
+register_command("convert", help="convert a text edge list to the binary format", arguments=_convert_arguments,
+                 run=_convert_run, description="Stream a text edge list into a binary (memory-mappable) graph file.")

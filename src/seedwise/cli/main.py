@@ -1,0 +1,102 @@
+"""The ``seedwise`` command: parse, call one API function, format.
+
+Commands are registered in ``COMMANDS`` through :func:`register_command`, each with
+a function that declares its flags and one that runs it and returns the exit
+status. New commands (``cim``, ``recommend``, ...) plug in the same way and reuse
+:func:`add_graph_arguments`, :func:`load_graph`, :func:`emit` and
+:func:`write_output`.
+
+Exit status: 0 success, 2 bad input or usage (one ``seedwise: error: ...`` line on
+stderr, no traceback), 1 internal failure (set ``SEEDWISE_DEBUG=1`` for the
+traceback). Nothing here imports numpy or numba before a command runs, so
+``seedwise --help`` is instant.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+# the command modules register themselves, in the order `seedwise --help` lists them
+from . import cim, graph, him, select  # noqa: F401, I001
+from ._common import COMMANDS, PROG, UsageError, _Parser
+
+
+def build_parser():
+    from .. import __version__
+
+    parser = _Parser(
+        prog=PROG,
+        description="Influence maximization with proven guarantees (OPIM-C, IMM, CELF, baselines).",
+        epilog="Exit status: 0 ok, 2 bad input, 1 internal error (SEEDWISE_DEBUG=1 shows the traceback).",
+    )
+    parser.add_argument("--version", action="version", version=f"seedwise {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for cmd in COMMANDS.values():
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description or cmd.help)
+        cmd.arguments(p)
+        p.set_defaults(_run=cmd.run)
+    return parser
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def main(argv=None):
+    """Run the ``seedwise`` command line; returns the exit status."""
+    debug = os.environ.get("SEEDWISE_DEBUG", "") not in ("", "0")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise UsageError(f"a command is required: {', '.join(COMMANDS)} (see `{PROG} --help`)")
+    except UsageError as e:
+        print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
+        return 2
+    except SystemExit as e:  # --help, --version
+        return e.code if isinstance(e.code, int) else 0
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (e.g. `| head`): quiet, like other Unix tools
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
+    except Exception as e:  # noqa: BLE001 - every failure becomes an exit status
+        return _report(e, debug)
+
+
+def _report(e, debug):
+    from .._validation import SeedwiseError
+
+    if debug:
+        import traceback
+
+        traceback.print_exception(type(e), e, e.__traceback__, file=sys.stderr)
+    if isinstance(e, (SeedwiseError, UsageError)):
+        print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
+        return 2
+    if isinstance(e, OSError) and e.filename is not None:
+        what = e.strerror or type(e).__name__
+        print(f"{PROG}: error: {what}: {e.filename}", file=sys.stderr)
+        return 2
+    if isinstance(e, MemoryError):
+        print(f"{PROG}: error: out of memory; try a larger --eps, fewer --threads or a smaller graph",
+              file=sys.stderr)
+        return 1
+    msg = _one_line(f"{type(e).__name__}: {e}")
+    if len(msg) > 300:
+        msg = msg[:297] + "..."
+    print(f"{PROG}: internal error: {msg}", file=sys.stderr)
+    if not debug:
+        print(f"{PROG}: this is a bug; rerun with SEEDWISE_DEBUG=1 for the traceback", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
