@@ -173,9 +173,11 @@ def _times(times):
 def _target_name(target, eps):
     if target is None or eps is None:
         return ""
-    if abs(target - (1 - 1 / math.e - eps)) < 1e-9:
+    from ..selection.sizes import target_im, target_partition
+
+    if abs(target - target_im(eps)) < 1e-9:
         return " (1 - 1/e - eps)"
-    if abs(target - (0.5 - eps)) < 1e-9:
+    if abs(target - target_partition(eps)) < 1e-9:
         return " (1/2 - eps)"
     return ""
 

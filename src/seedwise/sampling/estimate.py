@@ -61,9 +61,15 @@ def rr_spread(graph, dense_seeds, *, model="ic", rr_sets=100_000, seed=0, thread
     if model == "lt":
         graph.check_lt()
     R = _sample(graph, theta, model, seed, 0, threads, progress)
-    p = R.coverage(seeds) / theta if seeds.size else 0.0
+    covered = R.coverage(seeds) if seeds.size else 0
+    return rr_interval(covered, theta, graph.n, seconds=time.perf_counter() - t0)
+
+
+def rr_interval(covered, theta, n, seconds=0.0):
+    """The RR estimate of a spread and its 95% interval, from Lambda_R(S) = ``covered``
+    of ``theta`` sets on n nodes: n p, n (p +- 1.96 sqrt(p (1 - p) / theta)) clipped
+    to [0, n] (binomial proportion, normal approximation)."""
+    p = covered / theta
     half = 1.96 * math.sqrt(p * (1.0 - p) / theta)
-    n = graph.n
     ci = (max(0.0, n * (p - half)), min(float(n), n * (p + half)))
-    return SpreadEstimate(mean=n * p, ci95=ci, simulations=theta, method="rr",
-                          seconds=time.perf_counter() - t0)
+    return SpreadEstimate(mean=n * p, ci95=ci, simulations=theta, method="rr", seconds=seconds)

@@ -19,11 +19,9 @@ import numpy as np
 
 from ..._parallel import map_blocks, split_range
 from ...graph.pagerank import pagerank_scores
-from ...selection import log_binomial, lower_bound, upper_bound
+from ...selection import log_binomial, lower_bound, sizes, upper_bound
 from . import _kernels as kernels
 from ._run import _IMM_FINAL, _IMM_SEARCH, _R1, _R2, picks
-
-APPROX_IM = 1.0 - 1.0 / math.e
 
 
 def _top_by_score(run, score_g):
@@ -84,12 +82,11 @@ def _local_opim_c(run):
     q = run.query
     n_p = q.passive.n
     u, c, k = _largest_ap(run)
-    ln6 = math.log(6.0 / run.delta)
-    theta_max = (2.0 * n_p * (APPROX_IM * math.sqrt(ln6) + math.sqrt(APPROX_IM * (log_binomial(c, k) + ln6))) ** 2
-                 / (run.eps ** 2 * k))
-    theta = max(1, math.ceil(theta_max * run.eps ** 2 * k / n_p))
-    i_max = max(1, math.ceil(math.log2(theta_max / theta)))
-    a = math.log(3.0 * i_max / run.delta)
+    theta_max = sizes.theta_max(n_p, log_binomial(c, k), run.eps, run.delta, k)
+    theta_0 = sizes.theta_zero(theta_max, n_p, run.eps, k)
+    theta = max(1, math.ceil(theta_0))
+    i_max = sizes.i_max(theta_max, theta_0)
+    a = sizes.failure_exponent(i_max, run.delta)
     r1 = r2 = None
     for i in range(1, i_max + 1):
         with run.timer("sampling"):
@@ -101,7 +98,7 @@ def _local_opim_c(run):
                                                        q.cand_ranked, run.cap, u, u + 1)
             ratio = (lower_bound(r2.coverage(node), len(r2), n_p, a)
                      / upper_bound(int(up[0]), len(r1), n_p, a))
-        if ratio >= APPROX_IM - run.eps or i == i_max:
+        if ratio >= sizes.target_im(run.eps) or i == i_max:
             break
         theta = 2 * len(r1)
     with run.timer("selection"):
@@ -121,20 +118,13 @@ def _local_imm(run):
     q = run.query
     n_p = q.passive.n
     u, c, k = _largest_ap(run)
-    log_n = math.log(max(n_p, 2))
-    ell = math.log(1.0 / run.delta) / log_n * (1.0 + math.log(2.0) / log_n)
-    lnc = log_binomial(c, k)
-    eps_p = math.sqrt(2.0) * run.eps
-    lambda_p = ((2.0 + 2.0 / 3.0 * eps_p) * (lnc + ell * log_n + math.log(max(math.log2(n_p), 1.0)))
-                * n_p / eps_p ** 2)
-    alpha = math.sqrt(ell * log_n + math.log(2.0))
-    beta = math.sqrt(APPROX_IM * (lnc + ell * log_n + math.log(2.0)))
-    lambda_star = 2.0 * n_p * (APPROX_IM * alpha + beta) ** 2 / run.eps ** 2
+    imm = sizes.imm_sizes(n_p, log_binomial(c, k), run.eps, run.delta)
+    eps_p = imm.eps_prime
     lb, rr = 1.0, None
-    for i in range(1, max(2, math.ceil(math.log2(n_p)))):
+    for i in range(1, imm.search_steps):
         x = n_p / 2.0 ** i
         with run.timer("sampling"):
-            rr = run.grow(rr, math.ceil(lambda_p / x), _IMM_SEARCH)
+            rr = run.grow(rr, math.ceil(imm.lambda_prime / x), _IMM_SEARCH)
             idx_indptr, idx_sets = rr.node_index
         with run.timer("selection"):
             _, _, _, cov, _ = kernels.local_greedy(rr.offsets, rr.nodes, idx_indptr, idx_sets, q.cand_indptr,
@@ -144,7 +134,7 @@ def _local_imm(run):
             break
     search = len(rr)
     with run.timer("sampling"):
-        final = run.sample(max(1, math.ceil(lambda_star / lb)), _IMM_FINAL)
+        final = run.sample(max(1, math.ceil(imm.lambda_star / lb)), _IMM_FINAL)
         _ = final.node_index
     with run.timer("selection"):
         ap, node, gain = _local_greedy_all(run, final)

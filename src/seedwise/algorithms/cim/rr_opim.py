@@ -20,7 +20,7 @@ import numpy as np
 from ..._validation import SeedwiseError, check_int
 from ...memory import MemoryGuard
 from ...sampling import derive_seed
-from ...selection import lower_bound, upper_bound
+from ...selection import lower_bound, sizes, upper_bound
 from . import _kernels as kernels
 from ._run import _CHI, _R1, _R2, picks
 
@@ -52,17 +52,16 @@ def _opim_sizes(run, start, min_rr_sets=0):
     q, eps, delta = run.query, run.eps, run.delta
     n_p = q.passive.n
     chi = _chi(run)
-    ln6 = math.log(6.0 / delta)
     log_c = _sum_log_binomial(q.n_candidates, run.cap)
-    theta_max = 2.0 * n_p * (0.5 * math.sqrt(ln6) + math.sqrt(0.5 * (log_c + ln6))) ** 2 / (eps * eps * chi)
-    theta_paper = max(1, math.ceil(eps * eps / n_p * theta_max))
+    theta_max = sizes.theta_max(n_p, log_c, eps, delta, chi, approx=sizes.APPROX_PARTITION)
+    theta_paper = max(1, math.ceil(sizes.theta_zero(theta_max, n_p, eps, 1)))
     # the authors' start: L over the APs' full out-degrees, divided by sqrt(chi)
     log_auth = _sum_log_binomial(q.graph.out_degree[q.aps], run.cap)
-    theta_auth = int(2.0 * (0.5 * math.sqrt(ln6) + math.sqrt(0.5 * (log_auth + ln6))) ** 2 / math.sqrt(chi))
+    theta_auth = int(sizes.theta_max(1, log_auth, 1.0, delta, math.sqrt(chi), approx=sizes.APPROX_PARTITION))
     theta_0 = theta_paper if start == "paper" else max(theta_paper, theta_auth)
     theta_0 = max(theta_0, min_rr_sets)
-    i_max = max(1, math.ceil(math.log2(max(theta_max / theta_0, 1.0))))
-    a = math.log(3.0 * i_max / delta)  # ln(1 / p_f), p_f = delta / (3 i_max)
+    i_max = sizes.i_max(theta_max, theta_0)
+    a = sizes.failure_exponent(i_max, delta)
     return dict(theta_0=theta_0, theta_max=theta_max, theta_paper=theta_paper, theta_authors=theta_auth,
                 i_max=i_max, chi=chi, log_c=log_c, a=a)
 
@@ -145,17 +144,17 @@ def _select_mg(run, r1, tightened):
 def _opim(run, selector, tightened):
     start = run.options.get("start", "authors")
     floor = check_int("min_rr_sets", run.options.get("min_rr_sets", 0), 0)
-    sizes = _opim_sizes(run, start, floor)
-    n_p, a = run.passive.n, sizes["a"]
-    target = 0.5 - run.eps
-    theta = sizes["theta_0"]
+    plan = _opim_sizes(run, start, floor)
+    n_p, a = run.passive.n, plan["a"]
+    target = sizes.target_partition(run.eps)
+    theta = plan["theta_0"]
     guard = MemoryGuard(run.passive, run.model, run.seed, run.max_memory, threads=run.threads,
                         algorithm="RR-OPIM", workers=run.backend.machines,
-                        theta_max=2 * math.ceil(sizes["theta_max"]))
+                        theta_max=2 * math.ceil(plan["theta_max"]))
     guard.check(2 * theta, "the first round")
     r1 = run.backend.collection(derive_seed(run.seed, _R1))
     r2 = run.backend.collection(derive_seed(run.seed, _R2))
-    for i in range(1, sizes["i_max"] + 1):
+    for i in range(1, plan["i_max"] + 1):
         with run.timer("sampling"):
             r1.grow(theta - len(r1))
             r2.grow(theta - len(r2))
@@ -166,12 +165,12 @@ def _opim(run, selector, tightened):
             sigma_l = lower_bound(cov2, len(r2), n_p, a)
             sigma_u = upper_bound(upper_cov, len(r1), n_p, a)
             ratio = sigma_l / sigma_u
-        if ratio >= target or i == sizes["i_max"]:
+        if ratio >= target or i == plan["i_max"]:
             break
         theta = 2 * len(r1)
         guard.check(2 * theta, f"round {i + 1} ({theta:,} RR sets per collection)")
-    params = dict(rounds=i, start=start, theta_0=sizes["theta_0"], theta_max=sizes["theta_max"],
-                  i_max=sizes["i_max"], chi=sizes["chi"], coverage_r1=coverage, coverage_r2=cov2,
+    params = dict(rounds=i, start=start, theta_0=plan["theta_0"], theta_max=plan["theta_max"],
+                  i_max=plan["i_max"], chi=plan["chi"], coverage_r1=coverage, coverage_r2=cov2,
                   upper_coverage_r1=upper_cov, rr_entries=r1.total + r2.total)
     params.update(run.backend.describe())
     return picks(

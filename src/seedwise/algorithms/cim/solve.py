@@ -26,7 +26,6 @@ maximization. SIGMOD 2018 (OPIM-C's bounds, reused here).
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import replace
 
@@ -44,8 +43,9 @@ from ..._validation import (
     check_threads,
 )
 from ...backends import BACKENDS, make_backend
-from ...results import CimResult, SpreadEstimate
+from ...results import CimResult
 from ...sampling import derive_seed, sample_rr_sets
+from ...sampling.estimate import rr_interval
 from ._run import _EVAL_MC, _EVAL_RR, _Run
 from .baselines import _local_degree, _local_imm, _local_opim_c, _local_pagerank
 from .greedy import _mg_greedy, _rr_greedy
@@ -293,11 +293,8 @@ def cim_spread(graph, aps, assignments_or_result, *, simulations=10_000, rr_sets
         count = check_int("rr_sets", rr_sets, 1)
         rr = sample_rr_sets(passive, count, model=model, seed=derive_seed(seed, _EVAL_RR), threads=threads,
                             progress=progress)
-        p = rr.coverage(seeds) / count if len(seeds) else 0.0
-        half = 1.96 * passive.n * math.sqrt(p * (1.0 - p) / count)
-        mean = passive.n * p
-        return SpreadEstimate(mean=mean, ci95=(mean - half, mean + half), simulations=count, method="rr",
-                              seconds=time.perf_counter() - t0)
+        covered = rr.coverage(seeds) if len(seeds) else 0
+        return rr_interval(covered, count, passive.n, seconds=time.perf_counter() - t0)
     from ...diffusion.monte_carlo import monte_carlo_spread
 
     est = monte_carlo_spread(passive, seeds, model=model, simulations=simulations,

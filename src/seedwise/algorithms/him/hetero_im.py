@@ -14,7 +14,7 @@ import numpy as np
 
 from ..._validation import check_delta, check_eps, check_int
 from ...graph.csr import ranges
-from ...selection import log_binomial
+from ...selection import log_binomial, sizes
 from . import _kernels
 
 
@@ -41,8 +41,7 @@ def hetero_im_rr_count(graph, aps_dense, k, eps=0.1, delta=None):
     deg = graph.out_degree[np.asarray(aps_dense, dtype=np.int64)]
     vals, counts = np.unique(deg[deg > k], return_counts=True)
     L = float(sum(log_binomial(int(d), k) * int(c) for d, c in zip(vals, counts)))
-    ln6 = math.log(6.0 / delta)
-    theta = 2.0 * n * (0.5 * math.sqrt(ln6) + math.sqrt(0.5 * (L + ln6))) ** 2 / (eps * eps * k * len(deg))
+    theta = sizes.theta_max(n, L, eps, delta, k * len(deg), approx=sizes.APPROX_PARTITION)
     return max(1, math.ceil(theta))
 
 

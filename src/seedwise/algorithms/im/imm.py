@@ -15,10 +15,8 @@ from ...backends import make_backend
 from ...memory import MemoryGuard
 from ...results import SelectionResult
 from ...sampling import derive_seed
-from ...selection import log_binomial, select
+from ...selection import log_binomial, select, sizes
 from ._args import run_args
-
-APPROX = 1.0 - 1.0 / math.e
 
 
 def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
@@ -88,16 +86,8 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
     args = run_args(graph, k, model, eps, delta, seed, threads)
     n, k = graph.n, args.k
     timer = Timer()
-    log_n = math.log(n) if n > 1 else 1.0
-    ell = math.log(1.0 / args.delta) / log_n
-    ell = ell * (1.0 + math.log(2.0) / log_n)
-    lnc = log_binomial(n, k)
-    eps_p = math.sqrt(2.0) * args.eps
-    lambda_p = ((2.0 + 2.0 / 3.0 * eps_p) * (lnc + ell * log_n + math.log(max(math.log2(n), 1.0)))
-                * n / (eps_p ** 2))
-    alpha = math.sqrt(ell * log_n + math.log(2.0))
-    beta = math.sqrt(APPROX * (lnc + ell * log_n + math.log(2.0)))
-    lambda_star = 2.0 * n * (APPROX * alpha + beta) ** 2 / (args.eps ** 2)
+    imm_sizes = sizes.imm_sizes(n, log_binomial(n, k), args.eps, args.delta)
+    eps_p = imm_sizes.eps_prime
 
     search_seed, final_seed = derive_seed(args.seed, 3), derive_seed(args.seed, 4)
     lb = 1.0
@@ -107,9 +97,9 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
                         algorithm="IMM", workers=store.machines)
     try:
         rr = store.collection(search_seed)
-        for i in range(1, max(2, math.ceil(math.log2(n)))):
+        for i in range(1, imm_sizes.search_steps):
             x = n / 2.0 ** i
-            theta_i = math.ceil(lambda_p / x)
+            theta_i = math.ceil(imm_sizes.lambda_prime / x)
             if theta_i > len(rr):
                 guard.check(theta_i, f"the lower-bound search (step {i})")
                 with timer("sampling"):
@@ -121,7 +111,7 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
                 break
         search_sets, search_edges = len(rr), rr.edges_examined
         rr.drop()  # the final collection is independent of the search's
-        theta = max(1, math.ceil(lambda_star / lb))
+        theta = max(1, math.ceil(imm_sizes.lambda_star / lb))
         guard.check(theta, "the final collection")
         final = store.collection(final_seed)
         with timer("sampling"):
@@ -134,7 +124,7 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
         store.close()
     return SelectionResult(
         algorithm="imm", model=args.model, k=k, seeds=graph.label(cov.seeds),
-        spread=n * cov.coverage / len(final), target=APPROX - args.eps,
+        spread=n * cov.coverage / len(final), target=sizes.target_im(args.eps),
         n_rr_sets=search_sets + len(final), times=timer.done(),
         params=args.params(**extra),
     )

@@ -14,10 +14,8 @@ from ...backends import make_backend
 from ...memory import MemoryGuard
 from ...results import SelectionResult
 from ...sampling import derive_seed
-from ...selection import log_binomial, lower_bound, select, upper_bound
+from ...selection import log_binomial, lower_bound, select, sizes, upper_bound
 from ._args import run_args
-
-APPROX = 1.0 - 1.0 / math.e
 
 
 def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
@@ -89,13 +87,11 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
     args = run_args(graph, k, model, eps, delta, seed, threads)
     n, k, eps, delta = graph.n, args.k, args.eps, args.delta
     timer = Timer()
-    theta_max = (2.0 * n * (APPROX * math.sqrt(math.log(6.0 / delta))
-                            + math.sqrt(APPROX * (log_binomial(n, k) + math.log(6.0 / delta)))) ** 2
-                 / (eps * eps * k))
-    theta_0 = theta_max * eps * eps * k / n
-    i_max = max(1, math.ceil(math.log2(theta_max / theta_0)))
-    a = math.log(3.0 * i_max / delta)
-    target = APPROX - eps
+    theta_max = sizes.theta_max(n, log_binomial(n, k), eps, delta, k)
+    theta_0 = sizes.theta_zero(theta_max, n, eps, k)
+    i_max = sizes.i_max(theta_max, theta_0)
+    a = sizes.failure_exponent(i_max, delta)
+    target = sizes.target_im(eps)
     seed1, seed2 = derive_seed(args.seed, 1), derive_seed(args.seed, 2)
     theta = max(1, math.ceil(theta_0))
 
