@@ -1,7 +1,14 @@
-"""Result objects: frozen dataclasses with a short repr and a ``to_dict`` for JSON.
+"""Result objects: one hierarchy for the three problems, and the spread estimate.
+
+:class:`Result` holds what every answer shares (algorithm, k, the spread estimate,
+the certificate sigma_l / sigma_u against its target, RR sets, times, parameters)
+and gives ``status``, ``to_dict`` (JSON), ``rows`` / ``to_pandas`` (one row per
+chosen node) and a short repr. :class:`SelectionResult` (classic IM),
+:class:`CimResult` (capacity constrained IM) and :class:`Recommendations` (HIM)
+derive from it. Results hold original node ids, never a Graph.
 
 Node ids are original ids (Python ints where every id of the graph is an
-integer, strings otherwise), seeds in selection order.
+integer, strings otherwise), in selection or rank order.
 """
 from __future__ import annotations
 
@@ -11,13 +18,10 @@ from functools import cached_property
 
 import numpy as np
 
-
-def _ratio_text(lower, upper, ratio, target):
-    if ratio is None:
-        return ""
-    tgt = f" >= {target:.3f}" if target is not None and ratio >= target else (
-        f" < {target:.3f}" if target is not None else "")
-    return f", sigma_l/sigma_u = {lower:,.1f}/{upper:,.1f} = {ratio:.3f}{tgt}"
+#: ``Result.status`` values
+TARGET_MET = "target met"
+STOPPED_AT_THETA_MAX = "stopped at theta_max"
+NO_CERTIFICATE = "no certificate"
 
 
 def _short(items, limit=8):
@@ -57,37 +61,37 @@ class SpreadEstimate:
                 f"{self.simulations:,} {self.method} runs)>")
 
 
-@dataclass(frozen=True)
-class SelectionResult:
-    """Seeds chosen by an IM algorithm.
+@dataclass(frozen=True, eq=False, kw_only=True, repr=False)
+class Result:
+    """What every answer shares.
 
     Attributes
     ----------
-    algorithm, model : str
-    k : int
-    seeds : list
-        Original ids in selection order.
-    spread : float
-        The algorithm's own estimate (RR coverage on R2 for OPIM-C); None for
-        heuristics that estimate nothing.
+    algorithm : str
+    k : int or None
+        Seeds (IM), friends per AP (CIM; None when every AP has its own capacity),
+        list length (HIM).
+    spread : float or None
+        The algorithm's own estimate of the spread; None where it estimates nothing.
     lower, upper : float or None
         sigma_l and sigma_u where the algorithm certifies its answer.
     ratio : float or None
         lower / upper, the approximation the certificate proves.
     target : float or None
-        The ratio the algorithm aims at (1 - 1/e - eps).
+        The ratio the algorithm aims at (1 - 1/e - eps, 1/2 - eps).
     n_rr_sets : int
-        RR sets generated (0 for MC and heuristics).
+        RR sets generated (0 for Monte-Carlo and heuristics).
     times : dict
         Seconds per phase ("sampling", "selection", ...), and "total".
     params : dict
         eps, delta, seed, threads and anything else the run used.
     """
 
+    #: column names of :meth:`rows` (and of the CSV the CLI writes)
+    ROW_HEADER = ()
+
     algorithm: str
-    model: str
-    k: int
-    seeds: list
+    k: int | None
     spread: float | None = None
     lower: float | None = None
     upper: float | None = None
@@ -101,43 +105,104 @@ class SelectionResult:
     def seconds(self):
         return self.times.get("total", sum(self.times.values()))
 
+    @property
+    def status(self):
+        """``"target met"`` (ratio >= target), ``"stopped at theta_max"`` (the run used
+        its largest collection without reaching the target; the a-priori guarantee
+        still holds) or ``"no certificate"`` (the algorithm certifies nothing)."""
+        if self.ratio is None or self.target is None:
+            return NO_CERTIFICATE
+        return TARGET_MET if self.ratio >= self.target else STOPPED_AT_THETA_MAX
+
+    def _fields(self):
+        """The class's own keys of :meth:`to_dict`, after algorithm and k."""
+        return {}
+
     def to_dict(self):
+        """The JSON object of the CLI's ``--json``: shared keys and the class's own."""
         return {
             "algorithm": self.algorithm,
-            "model": self.model,
             "k": self.k,
-            "seeds": list(self.seeds),
+            **self._fields(),
             "spread": self.spread,
             "lower_bound": self.lower,
             "upper_bound": self.upper,
             "approximation": self.ratio,
             "target": self.target,
+            "status": self.status,
             "rr_sets": self.n_rr_sets,
             "seconds": self.seconds,
             "times": dict(self.times),
             "params": dict(self.params),
         }
 
+    def rows(self):
+        """One tuple per chosen node, with the columns ``ROW_HEADER``."""
+        return []
+
+    def to_pandas(self):
+        """:meth:`rows` as a pandas DataFrame (columns ``ROW_HEADER``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from ._validation import SeedwiseError
+
+            raise SeedwiseError("to_pandas needs pandas: pip install pandas") from None
+        return pd.DataFrame(list(self.rows()), columns=list(self.ROW_HEADER))
+
+    def _summary(self):
+        """The class's part of the repr, after the algorithm."""
+        return ""
+
     def __repr__(self):
         spread = f", spread ~ {self.spread:,.1f}" if self.spread is not None else ""
-        return (f"<SelectionResult {self.algorithm} {self.model} k={self.k}: seeds [{_short(self.seeds)}]"
-                f"{spread}{_ratio_text(self.lower, self.upper, self.ratio, self.target)}"
-                f", {self.n_rr_sets:,} RR sets, {self.seconds:.3f} s>")
+        cert = ""
+        if self.ratio is not None:
+            cmp = "" if self.target is None else f" {'>=' if self.ratio >= self.target else '<'} {self.target:.3f}"
+            cert = f", sigma_l/sigma_u = {self.lower:,.1f}/{self.upper:,.1f} = {self.ratio:.3f}{cmp}"
+        return (f"<{type(self).__name__} {self.algorithm} {self._summary()}{spread}{cert}, "
+                f"{self.n_rr_sets:,} RR sets, {self.seconds:.3f} s>")
 
 
-@dataclass(frozen=True, eq=False)
-class CimResult:
+@dataclass(frozen=True, eq=False, kw_only=True, repr=False)
+class SelectionResult(Result):
+    """Seeds chosen by an IM algorithm (see :class:`Result` for the shared fields).
+
+    Attributes
+    ----------
+    model : str
+    seeds : list
+        Original ids in selection order.
+    """
+
+    ROW_HEADER = ("rank", "seed")
+
+    model: str
+    seeds: list
+
+    def _fields(self):
+        return {"model": self.model, "seeds": list(self.seeds)}
+
+    def rows(self):
+        return [(i, s) for i, s in enumerate(self.seeds, 1)]
+
+    def _summary(self):
+        return f"{self.model} k={self.k}: seeds [{_short(self.seeds)}]"
+
+
+@dataclass(frozen=True, eq=False, kw_only=True, repr=False)
+class CimResult(Result):
     """Recommended friends per AP, with the spread of their union on P.
 
     The recommendations are stored flat (AP i owns ``friends[indptr[i]:indptr[i+1]]``,
     in rank order); :attr:`assignments`, :attr:`gains` and :attr:`weights` give them
-    as dicts keyed by AP id, built on first use.
+    as dicts keyed by AP id, built on first use. Shared fields: :class:`Result`
+    (``spread`` is n_p Lambda_R2(S) / |R2| for the OPIM family; use ``cim_spread``
+    for an independent estimate; ``n_rr_sets`` is |R1| + |R2|; ``times`` has
+    "query", "sampling", "selection", "total").
 
     Attributes
     ----------
-    algorithm : str
-    k : int or None
-        The global capacity (None when every AP had its own capacity).
     ap_ids : list
         Every AP of the query (original ids) in query order, those without
         candidates included (with no friends).
@@ -152,42 +217,19 @@ class CimResult:
         Weight (intimacy) of each edge AP -> friend.
     distinct_seeds : int
         Size of the union of all friends.
-    spread : float or None
-        The algorithm's own estimate of the union's spread on P (n_p Lambda_R2(S) / |R2|
-        for the OPIM family); use :func:`cim_spread` for an independent one.
-    lower, upper, ratio, target : float or None
-        sigma_l, sigma_u, sigma_l / sigma_u and 1/2 - eps for the OPIM family.
-    n_rr_sets : int
-        RR sets generated (|R1| + |R2| for the OPIM family).
-    times : dict
-        Seconds per phase: "query", "sampling", "selection", "total".
     aps_without_candidates : list
         APs whose out-neighbours are all APs: reported, never silently dropped.
-    params : dict
-        eps, delta, seed, threads and what the algorithm used (theta_0, i_max, chi...).
     """
 
-    algorithm: str
-    k: int | None
+    ROW_HEADER = ("ap", "rank", "friend", "marginal_gain", "weight")
+
     ap_ids: list
     indptr: np.ndarray
     friends: list
     marginal_gains: np.ndarray
     edge_weights: np.ndarray
     distinct_seeds: int
-    spread: float | None = None
-    lower: float | None = None
-    upper: float | None = None
-    ratio: float | None = None
-    target: float | None = None
-    n_rr_sets: int = 0
-    times: dict = field(default_factory=dict)
     aps_without_candidates: list = field(default_factory=list)
-    params: dict = field(default_factory=dict)
-
-    @property
-    def seconds(self):
-        return self.times.get("total", sum(self.times.values()))
 
     def _per_ap(self, values):
         bounds = self.indptr.tolist()
@@ -213,21 +255,10 @@ class CimResult:
         """Distinct friends, in order of first appearance over the APs."""
         return list(dict.fromkeys(self.friends))
 
-    def to_dict(self):
-        """The JSON object of ``seedwise cim --json`` (keys fixed by issue 3)."""
-        return {
-            "algorithm": self.algorithm,
-            "k": self.k,
-            "assignments": {str(ap): list(friends) for ap, friends in self.assignments.items()},
-            "distinct_seeds": self.distinct_seeds,
-            "spread": self.spread,
-            "lower_bound": self.lower,
-            "upper_bound": self.upper,
-            "approximation": self.ratio,
-            "rr_sets": self.n_rr_sets,
-            "seconds": self.seconds,
-            "aps_without_candidates": list(self.aps_without_candidates),
-        }
+    def _fields(self):
+        return {"assignments": {str(ap): list(friends) for ap, friends in self.assignments.items()},
+                "distinct_seeds": self.distinct_seeds,
+                "aps_without_candidates": list(self.aps_without_candidates)}
 
     def rows(self):
         """(ap, rank, friend, marginal_gain, weight) per recommendation; rank from 1,
@@ -235,9 +266,8 @@ class CimResult:
         gains = [None if math.isnan(g) else g for g in self.marginal_gains.tolist()]
         weights = self.edge_weights.tolist()
         bounds = self.indptr.tolist()
-        for ap, a, b in zip(self.ap_ids, bounds[:-1], bounds[1:]):
-            for j in range(a, b):
-                yield ap, j - a + 1, self.friends[j], gains[j], weights[j]
+        return [(ap, j - a + 1, self.friends[j], gains[j], weights[j])
+                for ap, a, b in zip(self.ap_ids, bounds[:-1], bounds[1:]) for j in range(a, b)]
 
     def ranked_by_weight(self):
         """This result with each AP's friends in descending edge weight (as deployed);
@@ -248,22 +278,14 @@ class CimResult:
                        marginal_gains=self.marginal_gains[order], edge_weights=self.edge_weights[order],
                        params={**self.params, "rank_by_weight": True})
 
-    def __repr__(self):
-        spread = f", spread ~ {self.spread:,.1f}" if self.spread is not None else ""
-        cert = ""
-        if self.ratio is not None:
-            cmp = ">=" if self.ratio >= self.target else "<"
-            cert = (f", sigma_l/sigma_u = {self.lower:,.1f}/{self.upper:,.1f} = {self.ratio:.3f} "
-                    f"{cmp} {self.target:.3f}")
+    def _summary(self):
         k = f"k={self.k}" if self.k is not None else "k=per-AP"
-        return (f"<CimResult {self.algorithm} {k}: {len(self.ap_ids):,} APs, "
-                f"{self.distinct_seeds:,} distinct seeds{spread}{cert}, {self.n_rr_sets:,} RR sets, "
-                f"{self.seconds:.3f} s>")
+        return f"{k}: {len(self.ap_ids):,} APs, {self.distinct_seeds:,} distinct seeds"
 
 
-@dataclass(frozen=True, eq=False)
-class Recommendations:
-    """Per-inviter top-k invitee lists.
+@dataclass(frozen=True, eq=False, kw_only=True, repr=False)
+class Recommendations(Result):
+    """Per-inviter top-k invitee lists (``algorithm`` is the method's name).
 
     Rows are grouped by inviter (in the order the inviters were given, unknown ones
     left out) and ranked within each group: ``inviter[r]`` recommends
@@ -272,51 +294,43 @@ class Recommendations:
 
     Attributes
     ----------
-    method : str
-    k : int
     inviters : list
         Original ids of the inviters served (duplicates and unknown ids removed).
     aps : int32 ndarray
         Dense ids of ``inviters``.
     inviter, invitee : int32 ndarray (rows,)
         Dense node ids.
+    inviter_ids, invitee_ids : list (rows,)
+        The same as original ids.
     rank : int32 ndarray (rows,)
     score : float64 ndarray (rows,)
     skipped : list
         Inviter ids left out because they are not nodes of the graph.
-    n_rr_sets : int
-        RR sets sampled (hetero-im only).
-    times : dict
-        Seconds per phase and "total".
-    params : dict
-        The parameters the run used.
     """
 
-    method: str
-    k: int
+    ROW_HEADER = ("inviter", "rank", "invitee", "score")
+
     inviters: list
     aps: np.ndarray
     inviter: np.ndarray
     rank: np.ndarray
     invitee: np.ndarray
     score: np.ndarray
+    inviter_ids: list
+    invitee_ids: list
     skipped: list = field(default_factory=list)
-    n_rr_sets: int = 0
-    times: dict = field(default_factory=dict)
-    params: dict = field(default_factory=dict)
-    graph: object = field(default=None, repr=False)
 
     @property
-    def seconds(self):
-        return self.times.get("total", 0.0)
+    def method(self):
+        """The recommender's name (the same as ``algorithm``)."""
+        return self.algorithm
 
     def __len__(self):
         return int(self.rank.shape[0])
 
     def rows(self):
         """[(inviter id, rank, invitee id, score), ...] in original ids, in rank order."""
-        return list(zip(self.graph.label(self.inviter), self.rank.tolist(),
-                        self.graph.label(self.invitee), self.score.tolist()))
+        return list(zip(self.inviter_ids, self.rank.tolist(), self.invitee_ids, self.score.tolist()))
 
     def lists(self):
         """{inviter id: [invitee id, ...]} in rank order (every served inviter, maybe empty)."""
@@ -325,14 +339,12 @@ class Recommendations:
             out[i].append(j)
         return out
 
-    def to_dict(self):
-        """``method``, ``k`` and ``recommendations``: inviter id (str) -> [{"invitee", "score"}]."""
+    def _fields(self):
         recs = {str(i): [] for i in self.inviters}
         for i, _, j, s in self.rows():
             recs[str(i)].append({"invitee": j, "score": s})
-        return {"method": self.method, "k": self.k, "recommendations": recs}
+        return {"method": self.algorithm, "recommendations": recs, "skipped": list(self.skipped)}
 
-    def __repr__(self):
+    def _summary(self):
         skipped = f", {len(self.skipped)} unknown inviters skipped" if self.skipped else ""
-        return (f"<Recommendations {self.method} k={self.k}: {len(self.inviters):,} inviters, "
-                f"{len(self):,} pairs{skipped}, {self.seconds:.3f} s>")
+        return f"k={self.k}: {len(self.inviters):,} inviters, {len(self):,} pairs{skipped}"

@@ -13,8 +13,9 @@ from seedwise.algorithms.cim import cim
 from seedwise.cli.cim import cim_arguments, cim_compare_arguments, run_cim, run_cim_compare
 from seedwise.graph import Graph
 
-KEYS = ["algorithm", "k", "assignments", "distinct_seeds", "spread", "lower_bound", "upper_bound",
-        "approximation", "rr_sets", "seconds", "aps_without_candidates"]
+# the keys of issue 3, then (issue 13) the shared ones it used to drop: target, status, times, params
+KEYS = ["algorithm", "k", "assignments", "distinct_seeds", "aps_without_candidates", "spread", "lower_bound",
+        "upper_bound", "approximation", "target", "status", "rr_sets", "seconds", "times", "params"]
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +40,13 @@ def test_to_dict_keys_and_typed_ids(g, gs):
     assert set(d["assignments"]) == {"0", "1"}
     assert all(isinstance(f, int) for fs in d["assignments"].values() for f in fs)
     assert d["approximation"] == pytest.approx(res.ratio) and d["rr_sets"] == res.n_rr_sets
+    assert d["target"] == pytest.approx(0.4) and d["status"] == "target met" and d["params"]["seed"] == 0
+    assert set(d["times"]) >= {"query", "sampling", "selection", "total"}
     res = cim(gs, ["a", "b"], 1, algorithm="local-degree")
     d = json.loads(dumps(res.to_dict()))
     assert d["assignments"] == {"a": ["x"], "b": ["x"]}  # local baselines overlap
     assert d["distinct_seeds"] == 1 and d["spread"] is None and d["approximation"] is None
-    assert d["lower_bound"] is None and d["upper_bound"] is None
+    assert d["lower_bound"] is None and d["upper_bound"] is None and d["status"] == "no certificate"
 
 
 def test_rows_gains_weights_and_rank_by_weight(g):

@@ -53,7 +53,9 @@ def test_recommend_json(aps, capsys):
                         "--skip-unknown", "--json"], capsys)
     assert rc == 0
     obj = json.loads(out)
-    assert list(obj) == ["method", "k", "recommendations"]
+    # the shared result keys (issue 13) around HIM's own: method, recommendations, skipped
+    assert list(obj)[:5] == ["algorithm", "k", "method", "recommendations", "skipped"]
+    assert obj["status"] == "no certificate" and obj["skipped"] == ["99"] and "times" in obj
     assert obj["method"] == "hetero-ir" and obj["k"] == 2
     assert list(obj["recommendations"]) == ["1", "6"]
     first = obj["recommendations"]["1"]

@@ -138,11 +138,11 @@ def read_truth_pairs(path, *, integer_ids=None):
     return SpreadTruth.from_pairs(src, dst, source=os.fspath(path))
 
 
-def _as_truth(truth, graph=None):
+def _as_truth(truth, integer_ids=None):
     if isinstance(truth, SpreadTruth):
         return truth
     if isinstance(truth, (str, os.PathLike)):
-        return read_truth_pairs(truth, integer_ids=None if graph is None else graph.integer_ids)
+        return read_truth_pairs(truth, integer_ids=integer_ids)
     try:
         src, dst = truth
     except (TypeError, ValueError):
@@ -227,7 +227,8 @@ def recommendation_metrics(recs, truth, k_max=3, *, spread="inviter", ispread_va
     SeedwiseError
         When no served inviter has a truth pair.
     """
-    truth = _as_truth(truth, recs.graph)
+    # the inviters' ids are ints exactly when the graph's are
+    truth = _as_truth(truth, integer_ids=all(isinstance(i, int) for i in recs.inviters))
     k_max = check_int("k_max", k_max, 1)
     spread = check_choice("spread", spread, SPREAD_MODES)
     t_inv, has = _evaluated_users(truth, recs.inviters)
@@ -236,13 +237,12 @@ def recommendation_metrics(recs, truth, k_max=3, *, spread="inviter", ispread_va
             f"none of the {len(recs.inviters)} inviters has an observed spread pair in {truth.source}; "
             "check that the truth file uses the graph's node ids")
     # top-k_max invitees per inviter, in truth dense ids (-1: missing or not in the truth)
-    pos_of = np.full(recs.graph.n, -1, dtype=np.int64)
-    pos_of[recs.aps] = np.arange(len(recs.aps))
+    by_id = np.argsort(recs.aps)
     rows = np.flatnonzero(recs.rank <= k_max)
-    inv_pos = pos_of[recs.inviter[rows]]
+    inv_pos = by_id[np.searchsorted(recs.aps[by_id], recs.inviter[rows])]
     R = np.full((len(recs.inviters), k_max), -1, dtype=np.int64)
     if len(rows):
-        R[inv_pos, recs.rank[rows] - 1] = truth.index(recs.graph.ids[recs.invitee[rows]])
+        R[inv_pos, recs.rank[rows] - 1] = truth.index([recs.invitee_ids[r] for r in rows.tolist()])
     # hit: (inviter, pick) is an observed pair
     T = len(truth.ids)
     pair_keys = np.repeat(np.arange(T, dtype=np.int64), np.diff(truth.indptr)) * T + truth.dst

@@ -184,7 +184,8 @@ def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None
             rows, rank = rank_pairs(pos, inv, score, inv, k)
             inviter, invitee, score = aps_dense[pos[rows]], inv[rows], score[rows]
     return Recommendations(
-        method=method, k=k, inviters=inviters, aps=aps_dense, inviter=inviter.astype(np.int32), rank=rank,
+        algorithm=method, k=k, inviters=inviters, aps=aps_dense, inviter=inviter.astype(np.int32), rank=rank,
         invitee=invitee.astype(np.int32), score=np.asarray(score, dtype=np.float64), skipped=skipped,
-        n_rr_sets=n_rr, times=timer.done(), params=params, graph=graph,
+        inviter_ids=graph.label(inviter), invitee_ids=graph.label(invitee), n_rr_sets=n_rr, times=timer.done(),
+        params=params,
     )
