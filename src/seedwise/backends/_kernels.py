@@ -4,10 +4,9 @@ collections and Ray workers).
 Arrays as in ``selection._kernels``: offsets int64, nodes int32 (the worker's RR
 sets), idx_indptr int64 / idx_sets int32 (its node -> set index).
 """
-import numba
 import numpy as np
 
-kernel = numba.njit(cache=True, nogil=True)
+from .._numba import kernel
 
 
 @kernel

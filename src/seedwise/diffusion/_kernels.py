@@ -8,12 +8,10 @@ them in. A run is therefore a fixed live-edge graph: the same run gives the
 same graph for every seed set (common random numbers), so the sample mean of a
 fixed ``seed`` is itself a monotone submodular function of the seed set.
 """
-import numba
 import numpy as np
 
+from .._numba import kernel
 from .._random import GOLDEN, stream, to_unit
-
-kernel = numba.njit(cache=True, nogil=True)
 
 
 @kernel

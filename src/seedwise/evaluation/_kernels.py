@@ -4,10 +4,9 @@ Arrays: indptr int64 (T+1,), dst int32 (pairs,) is the truth CSR (observed sprea
 pairs inviter -> invitee, invitees sorted per inviter); users int64 (q,) are truth
 dense ids of inviters with at least one pair.
 """
-import numba
 import numpy as np
 
-kernel = numba.njit(cache=True, nogil=True)
+from .._numba import kernel
 
 
 @kernel

@@ -8,12 +8,10 @@ final arrays. Its output is identical to ``Graph.from_dense``: rows sorted by
 Arrays: u, v int32/int64 (e,) dense ids; values float64 (e,) or (0,);
 indptr int64 (n+1,); indices int32 (m,).
 """
-import numba
 import numpy as np
 
+from .._numba import kernel
 from .._random import next_state, stream, to_unit
-
-kernel = numba.njit(cache=True, nogil=True)
 
 
 @kernel

@@ -8,10 +8,9 @@ column as float64. No Python runs per line.
 Separators: any run of space, tab, comma, CR, VT, FF. A line whose first non-blank
 byte is ``#`` or ``%`` is a comment. Line numbers are 1-based and count every line.
 """
-import numba
 import numpy as np
 
-kernel = numba.njit(cache=True, nogil=True)
+from .._numba import kernel
 
 # status codes returned in info[STATUS]
 OK = 0

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
+from .._numba import kernel
 from .._validation import SeedwiseError, check_probabilities
 
 SCHEMES = ("wc", "uniform:P", "trivalency", "given", "counts")
@@ -75,7 +75,7 @@ def probabilities(scheme, u, v, values, in_indptr, n):
     return p.astype(np.float32)
 
 
-@numba.njit(cache=True, nogil=True)
+@kernel
 def shared_in_probability(in_indptr, in_prob):
     """p where every in-edge of a node has probability p, else -1 (float32, shape (n,))."""
     n = in_indptr.shape[0] - 1

@@ -7,12 +7,10 @@ same sets whichever thread or worker samples it.
 """
 import math
 
-import numba
 import numpy as np
 
+from .._numba import kernel
 from .._random import below, next_state, stream, to_unit
-
-kernel = numba.njit(cache=True, nogil=True)
 
 
 @kernel

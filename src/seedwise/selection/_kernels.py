@@ -6,10 +6,9 @@ Marginal coverages are kept exact (decremented when a set gets covered), and a
 lazy max-heap of int64 keys ``gain << 32 | (MAXID - node)`` finds the largest
 (ties go to the smaller node id, so results are deterministic).
 """
-import numba
 import numpy as np
 
-kernel = numba.njit(cache=True, nogil=True)
+from .._numba import kernel
 
 MAXID = np.int64(0xFFFFFFFF)
 SHIFT = np.int64(32)

@@ -9,12 +9,10 @@ cap int64 (d,): capacity k_u of AP u.
 Marginal coverages are kept exact by decrementing (selection._kernels.cover_node).
 Ties go to the smaller ``prio``, so results are deterministic.
 """
-import numba
 import numpy as np
 
+from ..._numba import kernel
 from ...selection._kernels import cover_node, heap_key, heap_pop, heap_push, key_gain, key_node, top_sum
-
-kernel = numba.njit(cache=True, nogil=True)
 
 INT64_MAX = np.int64(0x7FFFFFFFFFFFFFFF)
 

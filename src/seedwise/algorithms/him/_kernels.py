@@ -6,12 +6,10 @@ in_indices int32 (m,) are the graph's CSR; offsets int64 (theta+1,), nodes int32
 the one of greedy maximum coverage, keyed by the position c in the sorted candidate
 array (ties go to the smaller node id).
 """
-import numba
 import numpy as np
 
+from ..._numba import kernel
 from ...selection._kernels import heap_key, heap_pop, heap_push, key_gain, key_node
-
-kernel = numba.njit(cache=True, nogil=True)
 
 
 @kernel
