@@ -6,8 +6,13 @@ parameter, what is allowed, what arrived and, where useful, what to change.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -60,11 +65,27 @@ def check_float(name, value, low=None, high=None, low_open=False, high_open=Fals
 
 
 def check_choice(name, value, choices):
-    """Return ``value`` lower-cased if it is one of ``choices``."""
-    v = str(value).lower()
+    """Return ``value`` lower-cased (``_`` read as ``-``) if it is one of ``choices``."""
+    v = str(value).strip().lower()
+    if v not in choices:
+        v = v.replace("_", "-")
     if v not in choices:
         raise SeedwiseError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
     return v
+
+
+def check_graph(graph):
+    """Raise unless ``graph`` is a seedwise Graph (a path gets a hint)."""
+    from .graph import Graph
+
+    if isinstance(graph, Graph):
+        return graph
+    if isinstance(graph, (str, os.PathLike)):
+        raise SeedwiseError(
+            f"graph must be a seedwise.Graph; load {os.fspath(graph)!r} with seedwise.read_graph() first")
+    raise SeedwiseError(
+        f"graph must be a seedwise.Graph (from read_graph, load_dataset or seedwise.graph.convert); "
+        f"got {type(graph).__name__}")
 
 
 def check_k(k, n):
@@ -97,11 +118,16 @@ def check_seed(seed):
 
 def check_threads(threads):
     """None means every core numba may use."""
+    if threads is None:
+        return default_threads()
+    return check_int("threads", threads, 1, 1024)
+
+
+def default_threads(threads=None):
+    """``threads``, or every core numba may use when it is None (no checks: see :func:`validated`)."""
     import numba
 
-    if threads is None:
-        return int(numba.config.NUMBA_NUM_THREADS)
-    return check_int("threads", threads, 1, 1024)
+    return int(numba.config.NUMBA_NUM_THREADS) if threads is None else int(threads)
 
 
 def check_probabilities(name, p):
@@ -125,3 +151,186 @@ def _range(low, high):
     if low is None:
         return f" <= {high}"
     return f" in [{low}, {high}]"
+
+
+# ====================================================================== the table
+@dataclass(frozen=True)
+class Constraint:
+    """What one parameter may be: a row of :data:`CONSTRAINTS`.
+
+    kind : "int", "float", "choice" or "choices" (a list of words, or one comma-separated string)
+    low, high : bounds; ``high="n"`` is the graph's number of nodes
+    low_open, high_open : open ends of a float interval
+    choices : the allowed words (a tuple, or a callable returning one)
+    optional : None is allowed (it selects the documented default)
+    hint : appended to the message (e.g. what the upper bound is)
+    """
+
+    kind: str
+    low: float | None = None
+    high: float | str | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple | Callable = ()
+    optional: bool = False
+    hint: str = ""
+
+    def allowed(self):
+        return tuple(self.choices() if callable(self.choices) else self.choices)
+
+    def check(self, name, value, n=None):
+        """``value`` normalised (int, float, lower-case word), or SeedwiseError."""
+        if value is None and self.optional:
+            return None
+        high = n if self.high == "n" else self.high
+        if self.kind == "int":
+            return check_int(name, value, self.low, high, self.hint if self.high == "n" and n else "")
+        if self.kind == "float":
+            return check_float(name, value, self.low, high, self.low_open, self.high_open)
+        if self.kind == "choices":
+            words = value.split(",") if isinstance(value, str) else list(value)
+            words = list(dict.fromkeys(str(w).strip().lower() for w in words if str(w).strip()))
+            unknown = [w for w in words if w not in self.allowed()]
+            if unknown or not words:
+                raise SeedwiseError(f"{name} must be among {', '.join(self.allowed())}; "
+                                    f"got {', '.join(unknown) or 'none'}")
+            return words
+        return check_choice(name, value, self.allowed())
+
+    def bad_values(self, n=None):
+        """Values just outside this constraint, for the test that walks every public function."""
+        if self.kind == "choice":
+            return ["no-such-choice"]
+        if self.kind == "choices":
+            return [["no-such-choice"], []]
+        high = n if self.high == "n" else self.high
+        out = ["x", [1]] + ([] if self.optional else [None])
+        if self.kind == "int":
+            out.append(1.5)
+            if self.low is not None:
+                out.append(int(self.low) - 1)
+            if high is not None:
+                out.append(int(high) + 1)
+        else:
+            out.append(float("nan"))
+            if self.low is not None:
+                out.append(self.low if self.low_open else self.low - 0.5)
+            if high is not None:
+                out.append(high if self.high_open else high + 0.5)
+        return out
+
+
+def _int(low=None, high=None, **kw):
+    return Constraint("int", low, high, **kw)
+
+
+def _unit(**kw):
+    """A float strictly between 0 and 1."""
+    return Constraint("float", 0.0, 1.0, low_open=True, high_open=True, **kw)
+
+
+def _algorithms():
+    from .api import ALGORITHMS as im
+
+    return tuple(im)
+
+
+def _him_methods():
+    from .algorithms.him.recommend import METHODS
+
+    return METHODS
+
+
+def _cim_algorithms():
+    from .algorithms.cim.solve import ALGORITHMS as cim
+
+    return tuple(cim)
+
+
+#: parameter name -> what it may be, for every public function and CLI command.
+#: ``validated(...)`` overrides a row where one function gives a name another meaning.
+CONSTRAINTS = {
+    "k": _int(1, "n", hint=" (the number of nodes)"),
+    "model": Constraint("choice", choices=MODELS),
+    "eps": _unit(),
+    "delta": _unit(optional=True),
+    "seed": _int(0, optional=True),
+    "threads": _int(1, 1024, optional=True),
+    "simulations": _int(1),
+    "rr_sets": _int(1, optional=True),
+    "max_seconds": Constraint("float", 0.0, low_open=True),
+    "damping": _unit(),
+    "max_iter": _int(1),
+    "num_workers": _int(1, 100_000, optional=True),
+    "backend": Constraint("choice", choices=("local", "ray")),
+    "method": Constraint("choice", choices=("mc", "rr")),
+    "algorithm": Constraint("choice", choices=_algorithms),
+    "capacity": _int(1),
+    "k_max": _int(1),
+    "spread": Constraint("choice", choices=("inviter", "union")),
+    "methods": Constraint("choices", choices=_him_methods),
+    "ap_set": _int(1),
+    "ap_fraction": _unit(),
+    "min_rr_sets": _int(0),
+    "start": Constraint("choice", choices=("authors", "paper")),
+    "edges": _int(1, 2**40),
+    "nodes": _int(2, 2**31 - 1, optional=True),
+    "a": Constraint("float", 0.0, 1.0),
+    "b": Constraint("float", 0.0, 1.0),
+    "c": Constraint("float", 0.0, 1.0),
+}
+
+#: per-problem rows that replace the general ones
+CIM = {"k": _int(1, optional=True, hint=" (friends each AP may recommend)"),
+       "algorithm": Constraint("choice", choices=_cim_algorithms)}
+HIM = {"k": _int(1), "method": Constraint("choice", choices=_him_methods),
+       "rr_sets": None}  # recommend(rr_sets=) takes an RRSets collection, not a count
+
+#: every function decorated with :func:`validated`, for the test that walks them all
+VALIDATED = []
+
+
+def validated(fn=None, /, **overrides):
+    """Check a public function's arguments against :data:`CONSTRAINTS` before it runs.
+
+    Every parameter (and every ``**options`` entry) whose name is in the table is
+    checked and normalised; ``high="n"`` bounds use ``graph.n``; LT runs need
+    LT-valid weights; ``delta=None`` becomes 1/n and ``seed=None`` a fresh random
+    seed. The function body then trusts its arguments. ``fn.__wrapped__`` is the
+    unchecked function, for callers that have checked already.
+    """
+
+    def decorate(fn):
+        table = {**CONSTRAINTS, **overrides}
+        sig = inspect.signature(fn)
+        names = [p for p in sig.parameters if table.get(p) is not None]
+        var_kw = next((p.name for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD), None)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            values = bound.arguments
+            graph = check_graph(values["graph"]) if "graph" in values else None
+            n = None if graph is None else graph.n
+            for name in names:
+                if name in values:
+                    values[name] = table[name].check(name, values[name], n)
+            if var_kw and values.get(var_kw):
+                extra = values[var_kw]
+                for name in extra:
+                    if table.get(name) is not None:
+                        extra[name] = table[name].check(name, extra[name], n)
+            if "delta" in names and values["delta"] is None and n is not None:
+                values["delta"] = 1.0 / max(n, 2)
+            if "seed" in names:
+                values["seed"] = check_seed(values["seed"])
+            if values.get("model") == "lt" and graph is not None:
+                graph.check_lt()
+            return fn(*bound.args, **bound.kwargs)
+
+        wrapper.constraints = {name: table[name] for name in names}
+        VALIDATED.append(wrapper)
+        return wrapper
+
+    return decorate if fn is None else decorate(fn)

@@ -22,18 +22,7 @@ import inspect
 import os
 
 from . import datasets as _datasets
-from ._validation import (
-    SeedwiseError,
-    check_choice,
-    check_delta,
-    check_eps,
-    check_int,
-    check_k,
-    check_model,
-    check_seed,
-    check_threads,
-)
-from .graph import Graph
+from ._validation import SeedwiseError, validated
 from .graph.readers import read_seeds
 
 __all__ = ["ALGORITHMS", "datasets", "describe", "load_dataset", "maximize", "read_graph", "read_seeds",
@@ -180,6 +169,7 @@ def datasets():
     return _datasets._list()
 
 
+@validated
 def describe(graph):
     """Statistics of a graph, as ``seedwise info`` prints them.
 
@@ -195,7 +185,6 @@ def describe(graph):
     """
     import numpy as np
 
-    _check_graph(graph)
     out_deg, in_deg = graph.out_degree, graph.in_degree
     prob = graph.out_prob.astype(np.float64)
     in_sums = graph.in_weight_sums
@@ -233,6 +222,7 @@ def _summary(x):
 
 
 # ------------------------------------------------------------------ selection
+@validated
 def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", seed=0,
              threads=None, progress=None, **options):
     """Pick ``k`` seed nodes of largest expected spread.
@@ -307,29 +297,18 @@ def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", s
     ...
     seedwise._validation.SeedwiseError: k must be an int in [1, 1005] (the number of nodes); got 0
     """
-    _check_graph(graph)
-    k = check_k(k, graph.n)
-    model = check_model(model)
-    eps = check_eps(eps)
-    if delta is not None:
-        delta = check_delta(delta, graph.n)
-    seed = check_seed(seed)
-    if threads is not None:
-        threads = check_threads(threads)
     fn, name = _algorithm(algorithm)
-    if model == "lt":
-        graph.check_lt()
     _check_options(fn, name, options)
     common = dict(model=model, eps=eps, delta=delta, seed=seed, threads=threads, progress=progress)
     params = inspect.signature(fn).parameters
     # an algorithm takes the common arguments it uses (degree has no eps)
     common = {key: value for key, value in common.items() if key in params}
-    return fn(graph, k, **common, **options)
+    # checked above: the algorithm's own checks need not run again
+    return getattr(fn, "__wrapped__", fn)(graph, k, **common, **options)
 
 
 def _algorithm(name):
-    key = str(name).strip().lower().replace("_", "-")
-    check_choice("algorithm", key, tuple(ALGORITHMS))
+    key = name  # checked and normalised by validated()
     module, function = ALGORITHMS[key]
     try:
         mod = importlib.import_module(module)
@@ -354,20 +333,8 @@ def _check_options(fn, name, options):
         )
 
 
-def _check_graph(graph):
-    if isinstance(graph, Graph):
-        return
-    if isinstance(graph, (str, os.PathLike)):
-        raise SeedwiseError(
-            f"graph must be a seedwise.Graph; load {os.fspath(graph)!r} with seedwise.read_graph() first"
-        )
-    raise SeedwiseError(
-        f"graph must be a seedwise.Graph (from read_graph, load_dataset or seedwise.graph.convert); "
-        f"got {type(graph).__name__}"
-    )
-
-
 # --------------------------------------------------------------------- spread
+@validated
 def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets=None, seed=0,
            threads=None, progress=None):
     """Expected spread of a seed set, with a 95% confidence interval.
@@ -416,33 +383,24 @@ def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets
     >>> est.simulations, est.ci95[0] <= est.mean <= est.ci95[1]
     (1000, True)
     """
-    _check_graph(graph)
     if isinstance(seeds, (str, bytes, int)) or (hasattr(seeds, "ndim") and seeds.ndim == 0):
         seeds = [seeds]
     seeds = list(seeds)
     if not seeds:
         raise SeedwiseError("seeds is empty: give at least one node id")
-    model = check_model(model)
-    method = check_choice("method", method, SPREAD_METHODS)
-    seed = check_seed(seed)
-    if threads is not None:
-        threads = check_threads(threads)
     dense = graph.index_of(seeds, what="seed id")
     # a set: repeats count once, first occurrence order kept
     _, first = _unique_first(dense)
     dense = dense[first]
-    if model == "lt":
-        graph.check_lt()
     if method == "mc":
-        simulations = check_int("simulations", simulations, 1)
         from .diffusion.monte_carlo import monte_carlo_spread
 
-        return monte_carlo_spread(graph, dense, model=model, simulations=simulations, seed=seed,
-                                  threads=threads, progress=progress)
-    rr_sets = check_int("rr_sets", DEFAULT_RR_SETS if rr_sets is None else rr_sets, 1)
+        return monte_carlo_spread.__wrapped__(graph, dense, model=model, simulations=simulations, seed=seed,
+                                              threads=threads, progress=progress)
     from .sampling.estimate import rr_spread
 
-    return rr_spread(graph, dense, model=model, rr_sets=rr_sets, seed=seed, threads=threads, progress=progress)
+    return rr_spread.__wrapped__(graph, dense, model=model, rr_sets=DEFAULT_RR_SETS if rr_sets is None else rr_sets,
+                                 seed=seed, threads=threads, progress=progress)
 
 
 def _unique_first(dense):

@@ -18,7 +18,7 @@ same answer. A backend knows no algorithm: it samples, counts and covers.
 """
 from __future__ import annotations
 
-from .._validation import check_choice, check_threads
+from .._validation import default_threads
 
 BACKENDS = ("local", "ray")
 
@@ -50,17 +50,16 @@ def make_backend(name, graph, model, *, threads=None, progress=None, address=Non
     Raises
     ------
     SeedwiseError
-        Unknown backend, or ``"ray"`` without the ray package installed.
+        ``"ray"`` without the ray package installed (the name is checked at the API).
     """
-    name = check_choice("backend", name, BACKENDS)
     if name == "local":
         from .local import LocalBackend
 
-        return LocalBackend(graph, model, threads=check_threads(threads), progress=progress)
+        return LocalBackend(graph, model, threads=default_threads(threads), progress=progress)
     from .ray import RayBackend
 
-    threads = 1 if threads is None else check_threads(threads)
-    return RayBackend(graph, model, threads=threads, progress=progress, address=address, num_workers=num_workers)
+    return RayBackend(graph, model, threads=1 if threads is None else int(threads), progress=progress,
+                      address=address, num_workers=num_workers)
 
 
 __all__ = ["BACKENDS", "make_backend"]

@@ -14,7 +14,7 @@ import weakref
 import numpy as np
 
 from .._parallel import map_blocks, split_range
-from .._validation import SeedwiseError, check_int, check_model, check_seed, check_threads
+from .._validation import SeedwiseError, default_threads, validated
 from ..results import SpreadEstimate
 from . import _kernels
 
@@ -25,6 +25,7 @@ BLOCK = 1024
 _LT_INTERVALS = weakref.WeakKeyDictionary()
 
 
+@validated
 def monte_carlo_spread(graph, dense_seeds, *, model="ic", simulations=10_000, seed=0, threads=None,
                        progress=None):
     """Estimate sigma(S) by forward simulation, with a 95% confidence interval.
@@ -65,7 +66,6 @@ def monte_carlo_spread(graph, dense_seeds, *, model="ic", simulations=10_000, se
        Social Network." KDD 2003.
     """
     t0 = time.perf_counter()
-    simulations = check_int("simulations", simulations, 1)
     counts = simulate_counts(graph, dense_seeds, model=model, simulations=simulations, seed=seed,
                              threads=threads, progress=progress)
     return _summary(counts, time.perf_counter() - t0)
@@ -78,14 +78,8 @@ def simulate_counts(graph, dense_seeds, *, model="ic", simulations=10_000, seed=
     Same parameters as :func:`monte_carlo_spread`; ``start`` selects the stream
     indices so that runs can be added to an earlier batch.
     """
-    model = check_model(model)
-    simulations = check_int("simulations", simulations, 0)
-    seed = check_seed(seed)
-    threads = check_threads(threads)
     seeds = check_dense_seeds(graph, dense_seeds)
-    if model == "lt":
-        graph.check_lt()
-    return _simulate(graph, seeds, model, simulations, seed, threads, int(start), progress)
+    return _simulate(graph, seeds, model, int(simulations), seed, default_threads(threads), int(start), progress)
 
 
 def check_dense_seeds(graph, dense_seeds):

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import SeedwiseError, check_choice, check_int
+from .._validation import HIM, SeedwiseError, validated
 from ..algorithms.him import METHODS, recommend, resolve_inviters
 from ..graph.csr import ranges
 from ..graph.readers import lookup_ids, read_pairs
@@ -169,9 +169,7 @@ def _evaluated_users(truth, inviter_ids):
     return t, has
 
 
-SPREAD_MODES = ("inviter", "union")
-
-
+@validated
 def ispread(truth, inviters, k_max=3, *, spread="inviter"):
     """ISpread@K for K = 1..k_max: the spread of every inviter's best K picks.
 
@@ -189,8 +187,6 @@ def ispread(truth, inviters, k_max=3, *, spread="inviter"):
     list of int (k_max,)
     """
     truth = _as_truth(truth)
-    k_max = check_int("k_max", k_max, 1)
-    spread = check_choice("spread", spread, SPREAD_MODES)
     t, has = _evaluated_users(truth, list(inviters))
     users = np.unique(t[has]).astype(np.int64)
     out = []
@@ -200,6 +196,7 @@ def ispread(truth, inviters, k_max=3, *, spread="inviter"):
     return out
 
 
+@validated
 def recommendation_metrics(recs, truth, k_max=3, *, spread="inviter", ispread_values=None):
     """Recall@K, NDCG@K, Spread@K, ISpread@K and NSpread@K of ``recs``, K = 1..k_max.
 
@@ -229,8 +226,6 @@ def recommendation_metrics(recs, truth, k_max=3, *, spread="inviter", ispread_va
     """
     # the inviters' ids are ints exactly when the graph's are
     truth = _as_truth(truth, integer_ids=all(isinstance(i, int) for i in recs.inviters))
-    k_max = check_int("k_max", k_max, 1)
-    spread = check_choice("spread", spread, SPREAD_MODES)
     t_inv, has = _evaluated_users(truth, recs.inviters)
     if not has.any():
         raise SeedwiseError(
@@ -277,6 +272,7 @@ def recommendation_metrics(recs, truth, k_max=3, *, spread="inviter", ispread_va
     return out
 
 
+@validated(**HIM)
 def evaluate_recommendations(graph, aps, truth_pairs, methods=METHODS, k_max=3, *, capacity=4,
                              willingness=None, eps=0.1, delta=None, seed=0, threads=None,
                              skip_unknown=False, spread="inviter"):
@@ -315,24 +311,16 @@ def evaluate_recommendations(graph, aps, truth_pairs, methods=METHODS, k_max=3, 
     .. [1] "Heterogeneous Influence Maximization in User Recommendation" (Tencent);
        socialalgo/HIM evaluators.py; SPEC section 5.
     """
-    k_max = check_int("k_max", k_max, 1)
-    if isinstance(methods, str):
-        methods = [m.strip() for m in methods.split(",") if m.strip()]
-    methods = list(dict.fromkeys(str(m).lower() for m in methods))
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown or not methods:
-        raise SeedwiseError(f"methods must be among {', '.join(METHODS)}; got {', '.join(unknown) or 'none'}")
-    spread = check_choice("spread", spread, SPREAD_MODES)
-    truth = _as_truth(truth_pairs, graph)
+    truth = _as_truth(truth_pairs, integer_ids=graph.integer_ids)
     _, inviters, _ = resolve_inviters(graph, aps, skip_unknown)
-    best = ispread(truth, inviters, k_max, spread=spread)
+    best = ispread.__wrapped__(truth, inviters, k_max, spread=spread)
     out = {}
     for m in methods:
         t = time.perf_counter()
-        recs = recommend(graph, inviters, k_max, method=m, capacity=capacity, willingness=willingness,
+        recs = recommend.__wrapped__(graph, inviters, k_max, method=m, capacity=capacity, willingness=willingness,
                          eps=eps, delta=delta, seed=seed, threads=threads)
         seconds = time.perf_counter() - t
-        res = recommendation_metrics(recs, truth, k_max, spread=spread, ispread_values=best)
+        res = recommendation_metrics.__wrapped__(recs, truth, k_max, spread=spread, ispread_values=best)
         row = {}
         for name in ("recall", "ndcg", "nspread"):
             for K in range(1, k_max + 1):

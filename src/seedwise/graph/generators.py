@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._parallel import map_blocks, split_range
-from .._validation import SeedwiseError, check_float, check_int, check_seed, check_threads
+from .._validation import SeedwiseError, default_threads, validated
 from . import _kernels
 from .io import build_graph
 
@@ -43,6 +43,7 @@ def _default_nodes(edges):
     return 1 << (target - 1).bit_length()
 
 
+@validated
 def generate_rmat(edges, *, nodes=None, seed=0, a=0.57, b=0.19, c=0.19, output=None, directed=True, threads=None):
     """A seeded R-MAT graph with ``edges`` drawn edges.
 
@@ -95,17 +96,11 @@ def generate_rmat(edges, *, nodes=None, seed=0, a=0.57, b=0.19, c=0.19, output=N
     >>> g.n, g.m <= 1000
     (64, True)
     """
-    edges = check_int("edges", edges, 1, 2**40)
     if nodes is None:
         nodes = _default_nodes(edges)
-    nodes = check_int("nodes", nodes, 2, 2**31 - 1)
-    a = check_float("a", a, 0.0, 1.0)
-    b = check_float("b", b, 0.0, 1.0)
-    c = check_float("c", c, 0.0, 1.0)
     if a + b + c > 1.0 + 1e-12:
         raise SeedwiseError(f"R-MAT needs a + b + c <= 1 (d = 1 - a - b - c); got {a} + {b} + {c} = {a + b + c}")
-    seed = check_seed(seed)
-    threads = check_threads(threads)
+    threads = default_threads(threads)
     scale = max(1, (nodes - 1).bit_length())
     u = np.empty(edges, dtype=np.int32)
     v = np.empty(edges, dtype=np.int32)

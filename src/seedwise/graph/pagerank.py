@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .._validation import check_float, check_int
+from .._validation import validated
 
 
+@validated
 def pagerank_scores(graph, damping=0.85, tol=1e-10, max_iter=200, reverse=True):
     """PageRank of every node by power iteration over the CSR arrays.
 
@@ -38,8 +39,6 @@ def pagerank_scores(graph, damping=0.85, tol=1e-10, max_iter=200, reverse=True):
     .. [1] Page, Brin, Motwani, Winograd. "The PageRank Citation Ranking: Bringing
        Order to the Web." Stanford InfoLab, 1999.
     """
-    damping = check_float("damping", damping, 0.0, 1.0, low_open=True, high_open=True)
-    max_iter = check_int("max_iter", max_iter, 1)
     n = graph.n
     # x_new[a] = d * sum over the b that link to a of x[b] / outdeg(b) + teleport.
     # Reversed, b links to a when a -> b is an edge of G: row a of the out-CSR, and

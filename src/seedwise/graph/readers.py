@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from .._validation import InputFileError, SeedwiseError, check_int
+from .._validation import InputFileError, SeedwiseError, validated
 
 __all__ = ["MissingFileError", "lookup_ids", "open_text", "read_aps", "read_capacities", "read_inviters",
            "read_pairs", "read_rows", "read_seeds", "read_willingness", "typed_ids"]
@@ -185,6 +185,7 @@ def read_seeds(path):
 
 
 # ------------------------------------------------------------------ CIM: APs and capacities
+@validated
 def read_aps(path, ap_set=1):
     """Read an AP (active participant) set from a file, plain or gzip-compressed.
 
@@ -218,7 +219,6 @@ def read_aps(path, ap_set=1):
         Missing file, empty file, ``ap_set`` out of range, or a line with several
         whitespace-separated fields (an edge list given by mistake), naming file:line.
     """
-    ap_set = check_int("ap_set", ap_set, 1)
     lines = [(i + 1, ln.strip()) for i, ln in enumerate(open_text(path, "AP").splitlines())]
     lines = [(no, ln) for no, ln in lines if ln and not ln.startswith("#")]
     if not lines:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import time
 
-from .._validation import check_int, check_model, check_seed, check_threads
+from .._validation import CONSTRAINTS, default_threads, validated
 from ..results import SpreadEstimate
 from .rr_sets import _sample
 
 
+@validated(rr_sets=CONSTRAINTS["simulations"])
 def rr_spread(graph, dense_seeds, *, model="ic", rr_sets=100_000, seed=0, threads=None, progress=None):
     """Estimate sigma(S) as n * Lambda_R(S) / |R| on ``rr_sets`` fresh RR sets.
 
@@ -53,14 +54,9 @@ def rr_spread(graph, dense_seeds, *, model="ic", rr_sets=100_000, seed=0, thread
     from ..diffusion.monte_carlo import check_dense_seeds
 
     t0 = time.perf_counter()
-    model = check_model(model)
-    theta = check_int("rr_sets", rr_sets, 1)
-    seed = check_seed(seed)
-    threads = check_threads(threads)
+    theta = rr_sets
     seeds = check_dense_seeds(graph, dense_seeds)
-    if model == "lt":
-        graph.check_lt()
-    R = _sample(graph, theta, model, seed, 0, threads, progress)
+    R = _sample(graph, theta, model, seed, 0, default_threads(threads), progress)
     covered = R.coverage(seeds) if seeds.size else 0
     return rr_interval(covered, theta, graph.n, seconds=time.perf_counter() - t0)
 

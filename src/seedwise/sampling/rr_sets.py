@@ -13,7 +13,7 @@ import numpy as np
 
 from .._parallel import map_blocks, split_range
 from .._random import mix64
-from .._validation import check_model, check_seed, check_threads
+from .._validation import default_threads
 from . import _kernels
 
 #: RR sets per block handed to one thread; results do not depend on it.
@@ -112,10 +112,7 @@ def sample_rr_sets(graph, count, *, model="ic", seed=0, start=0, threads=None, p
     -------
     RRSets
     """
-    model = check_model(model)
-    seed = check_seed(seed)
-    threads = check_threads(threads)
-    return _sample(graph, int(count), model, seed, int(start), threads, progress)
+    return _sample(graph, int(count), model, int(seed), int(start), default_threads(threads), progress)
 
 
 def _sample(graph, count, model, seed, start, threads, progress=None):

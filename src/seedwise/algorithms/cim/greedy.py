@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from ..._validation import SeedwiseError, check_float, check_int
+from ..._validation import SeedwiseError
 from ...sampling import derive_seed
 from ._run import _ORACLE, picks
 
@@ -40,11 +40,11 @@ def _oracle(run):
         return oracle, probe
     from ...diffusion.monte_carlo import monte_carlo_spread
 
-    simulations = check_int("simulations", run.options.get("simulations", 10_000), 1)
+    simulations = run.options.get("simulations", 10_000)
     seed = derive_seed(run.seed, _ORACLE)  # one seed for every call: common random numbers
 
     def mc(passive, seeds, runs=simulations):
-        return monte_carlo_spread(passive, seeds, model=run.model, simulations=runs, seed=seed,
+        return monte_carlo_spread.__wrapped__(passive, seeds, model=run.model, simulations=runs, seed=seed,
                                   threads=run.threads).mean
 
     def probe(passive, seeds):
@@ -64,7 +64,7 @@ def _check_cost(run, probe, name):
     sets the greedy evaluates); CELF needs at least one call per distinct candidate
     plus one per pick.
     """
-    max_seconds = check_float("max_seconds", run.options.get("max_seconds", 3600.0), 0.0, low_open=True)
+    max_seconds = run.options.get("max_seconds", 3600.0)
     q = run.query
     taken = np.zeros(q.passive.n, dtype=bool)
     probe_set = []

@@ -17,18 +17,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..._validation import SeedwiseError, check_float, check_int, check_seed
+from ..._validation import CIM, SeedwiseError, check_int, validated
 
 __all__ = ["CimQuery", "build_query", "random_aps", "resolve_capacities"]
 
 
-def random_aps(graph, fraction, seed=0):
-    """Draw round(fraction * n) APs uniformly without replacement (at least one).
+@validated
+def random_aps(graph, ap_fraction, seed=0):
+    """Draw round(ap_fraction * n) APs uniformly without replacement (at least one).
 
     Parameters
     ----------
     graph : Graph
-    fraction : float in (0, 1)
+    ap_fraction : float in (0, 1)
         The paper's protocol uses 0.05 (SPEC section 4).
     seed : int, default 0
 
@@ -36,11 +37,10 @@ def random_aps(graph, fraction, seed=0):
     -------
     list of original ids, in ascending dense order.
     """
-    fraction = check_float("ap_fraction", fraction, 0.0, 1.0, low_open=True, high_open=True)
-    size = max(1, int(round(fraction * graph.n)))
+    size = max(1, int(round(ap_fraction * graph.n)))
     if size >= graph.n:
-        raise SeedwiseError(f"ap_fraction {fraction} leaves no passive node in a graph of {graph.n} nodes")
-    rng = np.random.default_rng(check_seed(seed))
+        raise SeedwiseError(f"ap_ap_fraction {ap_fraction} leaves no passive node in a graph of {graph.n} nodes")
+    rng = np.random.default_rng(seed)
     dense = np.sort(rng.choice(graph.n, size=size, replace=False))
     return graph.label(dense)
 
@@ -215,6 +215,7 @@ def build_query(graph, aps):
     )
 
 
+@validated(**CIM)
 def resolve_capacities(query, k, capacities=None):
     """Capacity k_u of every AP: ``capacities[id]`` where given, else the global ``k``.
 
@@ -236,8 +237,6 @@ def resolve_capacities(query, k, capacities=None):
         k <= 0 or not an int, a k_u <= 0, an id not in the graph, or an AP without
         a capacity when ``k`` is None.
     """
-    if k is not None:
-        k = check_int("k", k, 1, hint=" (friends each AP may recommend)")
     cap = np.full(query.d, k if k is not None else 0, dtype=np.int64)
     if capacities:
         if not isinstance(capacities, dict):

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ..._validation import SeedwiseError, check_int
+from ..._validation import SeedwiseError
 from ...memory import MemoryGuard
 from ...sampling import derive_seed
 from ...selection import lower_bound, sizes, upper_bound
@@ -143,7 +143,7 @@ def _select_mg(run, r1, tightened):
 
 def _opim(run, selector, tightened):
     start = run.options.get("start", "authors")
-    floor = check_int("min_rr_sets", run.options.get("min_rr_sets", 0), 0)
+    floor = run.options.get("min_rr_sets", 0)
     plan = _opim_sizes(run, start, floor)
     n_p, a = run.passive.n, plan["a"]
     target = sizes.target_partition(run.eps)

@@ -32,17 +32,8 @@ from dataclasses import replace
 import numpy as np
 
 from ..._timer import Timer
-from ..._validation import (
-    SeedwiseError,
-    check_choice,
-    check_delta,
-    check_eps,
-    check_int,
-    check_model,
-    check_seed,
-    check_threads,
-)
-from ...backends import BACKENDS, make_backend
+from ..._validation import CIM, SeedwiseError, default_threads, validated
+from ...backends import make_backend
 from ...results import CimResult
 from ...sampling import derive_seed, sample_rr_sets
 from ...sampling.estimate import rr_interval
@@ -68,6 +59,7 @@ ALGORITHMS = {
 ANY_BACKEND = ("rr-opim+", "rr-opim")
 
 
+@validated(**CIM)
 def cim(graph, aps, k, *, algorithm="rr-opim+", eps=0.1, delta=None, capacities=None, seed=0, threads=None,
         rank_by_weight=False, progress=None, model="ic", backend="local", address=None, num_workers=None,
         max_memory=None, **options):
@@ -183,24 +175,18 @@ def cim(graph, aps, k, *, algorithm="rr-opim+", eps=0.1, delta=None, capacities=
     (True, True)
     """
     t0 = time.perf_counter()
-    name = check_choice("algorithm", algorithm, tuple(ALGORITHMS))
+    name = algorithm
     fn, allowed = ALGORITHMS[name]
     unknown = sorted(set(options) - set(allowed))
     if unknown:
         raise SeedwiseError(f"unknown option{'s' if len(unknown) > 1 else ''} for {name}: {', '.join(unknown)} "
                             f"(it takes {', '.join(allowed) or 'none'})")
-    if "start" in options:
-        options["start"] = check_choice("start", options["start"], ("authors", "paper"))
-    model = check_model(model)
-    if model == "lt":
-        graph.check_lt()
-    eps, delta = check_eps(eps), check_delta(delta, graph.n)
-    seed, threads = check_seed(seed), check_threads(threads)
+    threads = default_threads(threads)
     timer = Timer()
     with timer("query"):
         query = build_query(graph, aps)
-        cap = resolve_capacities(query, k, capacities)
-    if check_choice("backend", backend, BACKENDS) != "local" and name not in ANY_BACKEND:
+        cap = resolve_capacities.__wrapped__(query, k, capacities)
+    if backend != "local" and name not in ANY_BACKEND:
         raise SeedwiseError(f"{name} runs on the local backend only; --backend ray supports "
                             f"{' and '.join(ANY_BACKEND)}")
     store = make_backend(backend, query.passive, model, threads=threads, progress=progress, address=address,
@@ -243,6 +229,7 @@ def _result(q, name, k, cap, out, times, params):
     )
 
 
+@validated(**CIM)
 def cim_spread(graph, aps, assignments_or_result, *, simulations=10_000, rr_sets=None, seed=0, threads=None,
                model="ic", progress=None):
     """Spread on the passive graph P of the union of recommended friends, measured
@@ -276,7 +263,6 @@ def cim_spread(graph, aps, assignments_or_result, *, simulations=10_000, rr_sets
     """
     t0 = time.perf_counter()
     query = build_query(graph, aps)
-    seed, threads, model = check_seed(seed), check_threads(threads), check_model(model)
     if isinstance(assignments_or_result, CimResult):
         friends = assignments_or_result.seeds
     elif isinstance(assignments_or_result, dict):
@@ -290,13 +276,13 @@ def cim_spread(graph, aps, assignments_or_result, *, simulations=10_000, rr_sets
     seeds = np.unique(query.p_of_g[dense]).astype(np.int32)
     passive = query.passive
     if rr_sets is not None:
-        count = check_int("rr_sets", rr_sets, 1)
+        count = rr_sets
         rr = sample_rr_sets(passive, count, model=model, seed=derive_seed(seed, _EVAL_RR), threads=threads,
                             progress=progress)
         covered = rr.coverage(seeds) if len(seeds) else 0
         return rr_interval(covered, count, passive.n, seconds=time.perf_counter() - t0)
     from ...diffusion.monte_carlo import monte_carlo_spread
 
-    est = monte_carlo_spread(passive, seeds, model=model, simulations=simulations,
+    est = monte_carlo_spread.__wrapped__(passive, seeds, model=model, simulations=simulations,
                              seed=derive_seed(seed, _EVAL_MC), threads=threads, progress=progress)
     return replace(est, seconds=time.perf_counter() - t0)

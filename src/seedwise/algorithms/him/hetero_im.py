@@ -12,12 +12,13 @@ import math
 
 import numpy as np
 
-from ..._validation import check_delta, check_eps, check_int
+from ..._validation import HIM, validated
 from ...graph.csr import ranges
 from ...selection import log_binomial, sizes
 from . import _kernels
 
 
+@validated(**HIM)
 def hetero_im_rr_count(graph, aps_dense, k, eps=0.1, delta=None):
     """Number of RR sets HeteroIM samples (the OPIM-style bound of the HIM code).
 
@@ -35,9 +36,6 @@ def hetero_im_rr_count(graph, aps_dense, k, eps=0.1, delta=None):
     two; we use the bound itself. delta defaults to 1/n and eps to 0.1, as there.
     """
     n = graph.n
-    k = check_int("k", k, 1)
-    eps = check_eps(eps)
-    delta = check_delta(delta, n)
     deg = graph.out_degree[np.asarray(aps_dense, dtype=np.int64)]
     vals, counts = np.unique(deg[deg > k], return_counts=True)
     L = float(sum(log_binomial(int(d), k) * int(c) for d, c in zip(vals, counts)))

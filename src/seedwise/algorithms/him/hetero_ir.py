@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._validation import check_int
+from ..._validation import validated
 from . import _kernels
 from .inputs import willingness_array
 
 
+@validated
 def hetero_inf(graph, capacity=4, willingness=None):
     """HeteroInf(j) = sum of the ``capacity`` largest P_jl U_l over j's out-neighbours l.
 
     Returns float64 (n,), 0 for nodes without out-neighbours.
     """
-    capacity = check_int("capacity", capacity, 1)
     u = willingness_array(graph, willingness)
     x = graph.out_prob.astype(np.float64)
     if u is not None:
@@ -27,6 +27,7 @@ def hetero_inf(graph, capacity=4, willingness=None):
     return _kernels.top_c_sum(graph.out_indptr, x, capacity)
 
 
+@validated
 def hetero_ir_scores(graph, capacity=4, willingness=None):
     """beta_ij = P_ij U_j (1 + HeteroInf(j)) for every edge, in out-CSR order.
 
@@ -50,7 +51,7 @@ def hetero_ir_scores(graph, capacity=4, willingness=None):
     multiplies beta as the paper's formula says (the authors' Twitter run has U = 1).
     """
     u = willingness_array(graph, willingness)
-    inf = hetero_inf(graph, capacity, u)
+    inf = hetero_inf.__wrapped__(graph, capacity, u)
     v = graph.out_indices
     p = graph.out_prob.astype(np.float64)
     if u is not None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..._timer import Timer
-from ..._validation import SeedwiseError, check_choice, check_delta, check_eps, check_int, check_seed, check_threads
+from ..._validation import HIM, SeedwiseError, default_threads, validated
 from ...graph.csr import ranges
 from ...graph.pagerank import pagerank_scores
 from ...memory import MemoryGuard
@@ -76,6 +76,7 @@ def _pagerank(graph):
     return np.asarray(pagerank_scores(graph, damping=0.85, reverse=True), dtype=np.float64)
 
 
+@validated(**HIM)
 def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None, eps=0.1, delta=None,
               seed=0, threads=None, skip_unknown=False, rr_sets=None, max_memory=None, progress=None):
     """Recommend up to ``k`` invitees (out-neighbours) to each inviter.
@@ -139,20 +140,14 @@ def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None
     [3, 3, 3]
     """
     timer = Timer()
-    method = check_choice("method", method, METHODS)
-    k = check_int("k", k, 1)
-    capacity = check_int("capacity", capacity, 1)
     with timer("inputs"):
         aps_dense, inviters, skipped = resolve_inviters(graph, aps, skip_unknown)
         u = willingness_array(graph, willingness)
     params = {"capacity": capacity} if method == "hetero-ir" else {}
     n_rr = 0
     if method == "hetero-im":
-        eps = check_eps(eps)
-        delta = check_delta(delta, graph.n)
-        seed = check_seed(seed)
-        threads = check_threads(threads)
-        theta = hetero_im_rr_count(graph, aps_dense, k, eps, delta)
+        threads = default_threads(threads)
+        theta = hetero_im_rr_count.__wrapped__(graph, aps_dense, k, eps, delta)
         params.update(eps=eps, delta=delta, seed=seed, threads=threads, theta=theta)
         g = with_willingness(graph, u)
         with timer("sampling"):
@@ -174,7 +169,7 @@ def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None
             pos, e = _ap_edges(graph, aps_dense)
             inv = graph.out_indices[e]
             if method == "hetero-ir":
-                score = hetero_ir_scores(graph, capacity, u)[e]
+                score = hetero_ir_scores.__wrapped__(graph, capacity, u)[e]
             elif method == "prob":
                 score = graph.out_prob[e].astype(np.float64)
             elif method == "degree":

@@ -1,9 +1,9 @@
-"""Validated arguments of the classic IM algorithms (OPIM-C, IMM)."""
+"""The arguments of one run of OPIM-C or IMM, checked already by :func:`~seedwise._validation.validated`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..._validation import check_delta, check_eps, check_k, check_model, check_seed, check_threads
+from ..._validation import default_threads
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,6 @@ class RunArgs:
         return {"eps": self.eps, "delta": self.delta, "seed": self.seed, "threads": self.threads, **extra}
 
 
-def run_args(graph, k, model="ic", eps=0.1, delta=None, seed=0, threads=None):
-    """Validate the common arguments against ``graph`` (LT validity included)."""
-    model = check_model(model)
-    if model == "lt":
-        graph.check_lt()
-    return RunArgs(
-        k=check_k(k, graph.n), model=model, eps=check_eps(eps), delta=check_delta(delta, graph.n),
-        seed=check_seed(seed), threads=check_threads(threads),
-    )
+def run_args(graph, k, model, eps, delta, seed, threads):
+    """The run's arguments (``threads=None``: every numba thread)."""
+    return RunArgs(k=k, model=model, eps=eps, delta=delta, seed=seed, threads=default_threads(threads))

@@ -18,7 +18,7 @@ import heapq
 import numpy as np
 
 from ..._timer import Timer
-from ..._validation import check_k, check_seed
+from ..._validation import validated
 from ...graph.pagerank import pagerank_scores
 from ...results import SelectionResult
 from ...selection.ranking import top_k
@@ -30,6 +30,7 @@ def _result(name, graph, k, dense, timer, **params):
                            times=times, params=params)
 
 
+@validated
 def degree(graph, k, *, seed=0, model="ic"):
     """The k nodes of largest out-degree (ties: smaller dense id, i.e. smaller original id).
 
@@ -66,12 +67,12 @@ def degree(graph, k, *, seed=0, model="ic"):
     [5, 1]
     """
     timer = Timer()
-    k = check_k(k, graph.n)
     with timer("selection"):
         dense = top_k(graph.out_degree, k)
     return _result("degree", graph, k, dense, timer, model=model)
 
 
+@validated
 def pagerank(graph, k, *, damping=0.85, model="ic"):
     """The k nodes of largest PageRank on the reversed graph.
 
@@ -111,12 +112,12 @@ def pagerank(graph, k, *, damping=0.85, model="ic"):
     [0]
     """
     timer = Timer()
-    k = check_k(k, graph.n)
     with timer("selection"):
         dense = top_k(pagerank_scores(graph, damping), k)
     return _result("pagerank", graph, k, dense, timer, model=model, damping=float(damping))
 
 
+@validated
 def degree_discount(graph, k, *, model="ic"):
     """DegreeDiscountIC (Chen, Wang, Yang 2009), generalised to directed graphs with
     heterogeneous probabilities.
@@ -170,7 +171,6 @@ def degree_discount(graph, k, *, model="ic"):
     [0, 4]
     """
     timer = Timer()
-    k = check_k(k, graph.n)
     with timer("selection"):
         dense = _degree_discount(graph, k)
     return _result("degree-discount", graph, k, dense, timer, model=model)
@@ -213,6 +213,7 @@ def _degree_discount(graph, k):
     return result
 
 
+@validated
 def random_seeds(graph, k, *, seed=0, model="ic"):
     """k distinct nodes drawn uniformly at random (reproducible for a given ``seed``).
 
@@ -241,8 +242,6 @@ def random_seeds(graph, k, *, seed=0, model="ic"):
        Social Network." KDD 2003 (the random baseline).
     """
     timer = Timer()
-    k = check_k(k, graph.n)
-    seed = check_seed(seed)
     with timer("selection"):
         dense = np.random.default_rng(seed).choice(graph.n, size=k, replace=False)
     return _result("random", graph, k, dense, timer, model=model, seed=seed)

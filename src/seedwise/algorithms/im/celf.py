@@ -16,7 +16,7 @@ import numpy as np
 
 from ..._parallel import map_blocks, split_range
 from ..._timer import Timer
-from ..._validation import SeedwiseError, check_float, check_int, check_k, check_model, check_seed, check_threads
+from ..._validation import SeedwiseError, default_threads, validated
 from ...diffusion import _kernels
 from ...diffusion.monte_carlo import BLOCK, _simulate, lt_intervals, simulator
 from ...results import SelectionResult
@@ -32,6 +32,7 @@ _TIMING_RUNS = 32
 COVER_BYTES = 1 << 29
 
 
+@validated
 def celf(graph, k, *, model="ic", simulations=10_000, seed=0, threads=None, max_seconds=3600,
          progress=None):
     """Select k seeds by greedy hill climbing with lazy (CELF) evaluation of MC spread.
@@ -101,14 +102,7 @@ def celf(graph, k, *, model="ic", simulations=10_000, seed=0, threads=None, max_
     [0]
     """
     timer = Timer()
-    model = check_model(model)
-    if model == "lt":
-        graph.check_lt()
-    k = check_k(k, graph.n)
-    simulations = check_int("simulations", simulations, 1)
-    seed = check_seed(seed)
-    threads = check_threads(threads)
-    max_seconds = check_float("max_seconds", max_seconds, 0.0, low_open=True)
+    threads = default_threads(threads)
 
     with timer("estimate"):
         incremental = simulations * graph.n <= COVER_BYTES

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from ..._timer import Timer
+from ..._validation import validated
 from ...backends import make_backend
 from ...memory import MemoryGuard
 from ...results import SelectionResult
@@ -19,6 +20,7 @@ from ...selection import log_binomial, select, sizes
 from ._args import run_args
 
 
+@validated
 def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
         backend="local", address=None, num_workers=None, max_memory=None):
     """Select k seeds with IMM: a (1 - 1/e - eps)-approximation w.p. >= 1 - delta.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..._timer import Timer
+from ..._validation import validated
 from ...backends import make_backend
 from ...memory import MemoryGuard
 from ...results import SelectionResult
@@ -18,6 +19,7 @@ from ...selection import log_binomial, lower_bound, select, sizes, upper_bound
 from ._args import run_args
 
 
+@validated
 def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
            backend="local", address=None, num_workers=None, max_memory=None):
     """Select k seeds with OPIM-C; the result certifies its own approximation ratio.
