@@ -244,7 +244,8 @@ def test_lt_on_graph_whose_last_nodes_have_no_in_edges():
     g = seedwise.Graph.from_edges([2, 3], [1, 1])  # node 3 (last) has no in-edge
     assert api.describe(g)["lt_valid"]
     res = seedwise.maximize(g, 1, model="lt", seed=0)
-    assert res.seeds in ([2], [3], [1])
+    # WC: p(2, 1) = p(3, 1) = 1/2, so 2 and 3 each reach 1.5 nodes in expectation, 1 only itself
+    assert res.seeds in ([2], [3])
     assert seedwise.spread(g, [2, 3], model="lt", simulations=100).mean == 3.0
 
 

@@ -25,8 +25,8 @@ def load(spec):
     module, name = spec.split(":")
     try:
         return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        pytest.skip(f"{spec} not present")
+    except (ImportError, AttributeError) as e:  # a public function that went away is a failure
+        pytest.fail(f"{spec} is listed as public but cannot be imported: {e}")
 
 
 def documented_parameters(doc):

@@ -164,6 +164,7 @@ def test_rr_greedy_kernel_matches_python_reference(theta):
 
 
 def test_bounds_are_valid_and_tightened_never_looser():
+    tighter = 0
     for graph, aps in instances(5, n=10, n_aps=3, p_edges=12, ap_edges=9):
         q = build_query(graph, aps)
         for theta in (5, 50, 500):
@@ -176,7 +177,10 @@ def test_bounds_are_valid_and_tightened_never_looser():
                                                            q.cand_ranked, q.prio, cap, True)
                 assert cov <= best <= tight  # a valid upper bound on the optimal coverage
                 assert best <= 2 * cov  # RR-Greedy is 1/2-approximate on coverage
-                assert min(tight, 2 * cov) <= 2 * cov
+                # RR-OPIM+'s bound min(tight, 2 cov) still bounds the optimum, and is sometimes tighter
+                assert best <= min(tight, 2 * cov)
+                tighter += tight < 2 * cov
+    assert tighter > 0
 
 
 @pytest.mark.skipif(not os.path.exists(PHYSIC), reason="datasets absent")

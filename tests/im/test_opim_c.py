@@ -19,10 +19,11 @@ def check_selection(result, graph, k):
     assert len(result.seeds) == k
     assert len(set(result.seeds)) == k
     dense = graph.index_of(result.seeds)
-    assert dense.min() >= 0 and dense.max() < graph.n
     if result.lower is not None:
         assert result.lower <= result.spread <= result.upper
         assert result.ratio == pytest.approx(result.lower / result.upper)
+        # sigma_l bounds the seeds' exact spread from below
+        assert result.lower <= exact_spread(graph, dense, result.model) + 1e-9
     return dense
 
 
@@ -38,6 +39,8 @@ def test_reaches_guarantee_against_brute_force(algorithm, name, graph, model, k)
     _, opt = brute_force_im(graph, k, model)
     value = exact_spread(graph, dense, model)
     assert value >= (APPROX - EPS) * opt - 1e-9
+    if res.upper is not None:
+        assert opt <= res.upper + 1e-9  # sigma_u bounds the optimum from above
 
 
 @pytest.mark.parametrize("name,graph,model,k", CASES, ids=[f"{c[0]}-{c[2]}-k{c[3]}" for c in CASES])

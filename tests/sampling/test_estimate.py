@@ -22,7 +22,10 @@ def check(graph, seeds, model):
     lo, hi = est.ci95
     half = max((hi - lo) / 2, 1e-6)
     assert est.mean - 2.1 * half <= exact + 1e-6 and exact - 1e-6 <= est.mean + 2.1 * half
-    assert 0 <= lo <= est.mean <= hi <= n
+    # the binomial interval n (p +- 1.96 sqrt(p (1 - p) / theta)), clipped to [0, n]
+    q = est.mean / n
+    width = 1.96 * n * math.sqrt(q * (1 - q) / THETA)
+    assert lo == pytest.approx(max(0.0, est.mean - width)) and hi == pytest.approx(min(n, est.mean + width))
     assert est.method == "rr" and est.simulations == THETA
 
 
