@@ -1,6 +1,6 @@
-"""Shared fixtures: tiny graphs with exact references (tests/reference.py).
+"""Shared fixtures: tiny graphs with exact references (tests/_reference.py).
 
-``tests/`` goes on sys.path so that test modules can ``from reference import ...``.
+``tests/`` goes on sys.path so that test modules can ``from _reference import ...``.
 Tests marked ``slow`` run only with ``--runslow``.
 """
 import os
@@ -16,7 +16,7 @@ SHARED_DATASETS = os.environ.get(
     "SEEDWISE_DATA", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared",
                                   "datasets"))
 
-import reference  # noqa: E402
+import _reference as reference  # noqa: E402
 
 try:  # property tests explore fresh examples locally; CI replays a fixed sequence
     import hypothesis

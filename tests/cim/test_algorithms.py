@@ -3,8 +3,8 @@ import os
 
 import numpy as np
 import pytest
+from _reference import brute_force_cim, exact_cim_spread, exact_oracle, max_coverage_feasible, random_instance
 from conftest import SHARED_DATASETS
-from reference_cim import brute_force_cim, exact_cim_spread, exact_oracle, max_coverage_feasible, random_instance
 
 from seedwise._validation import SeedwiseError
 from seedwise.algorithms.cim import ALGORITHMS, TooSlowError, build_query, cim, cim_spread, resolve_capacities

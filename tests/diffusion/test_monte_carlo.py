@@ -1,9 +1,9 @@
-"""Monte-Carlo spread against exact enumeration (tests/reference.py)."""
+"""Monte-Carlo spread against exact enumeration (tests/_reference.py)."""
 import math
 
 import numpy as np
 import pytest
-from reference import (
+from _reference import (
     diamond_graph,
     exact_spread,
     exact_variance,
@@ -26,7 +26,7 @@ def seed_sets(graph):
 
 
 def test_reference_matches_hand_values():
-    # the worked values in reference.py's docstrings
+    # the worked values in _reference.py's docstrings
     assert exact_spread(path_graph(), [0]) == pytest.approx(1.75)
     assert exact_spread(star_graph(), [0]) == pytest.approx(3.0)
     assert exact_spread(diamond_graph(), [0]) == pytest.approx(2.4375)

@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 import pytest
+from _reference import assert_same_graph
 from conftest import SHARED_DATASETS
 
 from seedwise._validation import InputFileError, SeedwiseError
@@ -17,18 +18,6 @@ from seedwise.graph import (
     read_graph,
     save_graph,
 )
-
-FIELDS = ("ids", "out_indptr", "out_indices", "out_prob", "out_weight", "in_indptr", "in_indices",
-          "in_prob", "in_weight", "in_shared_p")
-
-
-def assert_same_graph(g, h):
-    assert (g.n, g.m, g.directed, g.weights) == (h.n, h.m, h.directed, h.weights)
-    for f in FIELDS:
-        a, b = getattr(g, f), getattr(h, f)
-        assert a.dtype.kind == b.dtype.kind, f
-        assert np.array_equal(a, b), f
-
 
 TEXTS = {
     "snap": "# c\n# d\n0 0\n0 1\n0 2\n1 2\n2 0\n% k\n\n2 3\n3 1\n3 1\n",

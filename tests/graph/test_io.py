@@ -6,15 +6,13 @@ import re
 
 import numpy as np
 import pytest
+from _reference import assert_same_graph, naive_build, naive_subgraph
 from conftest import SHARED_DATASETS
-from naive_graph import naive_build, naive_subgraph
 
 from seedwise._validation import InputFileError, SeedwiseError
 from seedwise.graph import Graph, _build, build_graph, io, read_graph, save_graph
 from seedwise.graph import _parse_kernels as pk
 
-FIELDS = ("ids", "out_indptr", "out_indices", "out_prob", "out_weight", "in_indptr", "in_indices",
-          "in_prob", "in_weight", "in_shared_p")
 DATASETS = SHARED_DATASETS
 
 
@@ -43,13 +41,6 @@ def naive_read(text, directed=True, weights="wc"):
     values = [float(r[2]) for r in rows] if len(rows[0]) == 3 else None
     return Graph.from_edges(np.array(src), np.array(dst), values, directed=directed, weights=weights)
 
-
-def assert_same_graph(g, h):
-    assert (g.n, g.m, g.directed, g.weights) == (h.n, h.m, h.directed, h.weights)
-    for f in FIELDS:
-        a, b = getattr(g, f), getattr(h, f)
-        assert a.dtype.kind == b.dtype.kind, f
-        assert np.array_equal(a, b), f
 
 
 def write(tmp_path, text, name="g.txt", compress=None):

@@ -2,7 +2,7 @@
 import networkx as nx
 import numpy as np
 import pytest
-from reference import random_tiny_graph, star_graph
+from _reference import random_tiny_graph, star_graph
 
 from seedwise._validation import SeedwiseError
 from seedwise.algorithms.im.baselines import degree, degree_discount, pagerank, random_seeds

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from reference import brute_force_im, exact_spread, random_tiny_graph
+from _reference import brute_force_im, exact_spread, random_tiny_graph
 
 from seedwise._validation import SeedwiseError
 from seedwise.algorithms.im import celf as celf_module

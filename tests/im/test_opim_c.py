@@ -3,8 +3,8 @@ import math
 
 import numpy as np
 import pytest
+from _reference import brute_force_im, exact_spread
 from conftest import lt_tiny_graphs, tiny_graphs
-from reference import brute_force_im, exact_spread
 
 from seedwise import SeedwiseError
 from seedwise.algorithms.im.imm import imm
@@ -85,14 +85,14 @@ def test_same_seed_same_result_across_threads(algorithm, model):
     ({"k": 2, "model": "sir"}, "model must be one of"),
 ])
 def test_bad_arguments(algorithm, kwargs, match):
-    from reference import diamond_graph
+    from _reference import diamond_graph
 
     with pytest.raises(SeedwiseError, match=match):
         algorithm(diamond_graph(), **kwargs)
 
 
 def test_lt_rejects_invalid_weights():
-    from reference import star_graph
+    from _reference import star_graph
 
     from seedwise.graph import Graph
 

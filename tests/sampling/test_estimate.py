@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from reference import diamond_graph, exact_spread, mixed_graph, random_tiny_graph
+from _reference import diamond_graph, exact_spread, mixed_graph, random_tiny_graph
 
 from seedwise._validation import SeedwiseError
 from seedwise.diffusion import monte_carlo_spread

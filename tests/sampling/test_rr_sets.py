@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from reference import exact_spread, random_tiny_graph
+from _reference import exact_spread, random_tiny_graph
 
 from seedwise.graph import Graph
 from seedwise.sampling import sample_rr_sets
