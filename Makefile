@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test test-all bench lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "seedwise needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
@@ -22,9 +22,13 @@ demo: $(STAMP)
 	@echo "capacity constrained IM: each of 12 active participants of the physicians network recommends 2 friends"
 	$(BIN)/seedwise cim --dataset cim-physic --aps src/seedwise/datasets/cim-physic.ap.gz --ap-set 4 --k 2 --seed 0
 
-# pytest's status passes through: 5 (no tests collected) fails the target like any other error
+# pytest's status passes through: 5 (no tests collected) fails the target like any other error.
+# Tests marked slow run on CI (CI=1, see .ci/run) and with `make test-all`.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q --runslow
 
 # every bench/bench_*.py with its defaults (results in bench/out/; the CIM grid is run by hand, see
 # bench/bench_cim.py), then bench/report.py gathers them into BENCHMARKS.md

@@ -1,7 +1,9 @@
 """Shared fixtures: tiny graphs with exact references (tests/_reference.py).
 
 ``tests/`` goes on sys.path so that test modules can ``from _reference import ...``.
-Tests marked ``slow`` run only with ``--runslow``.
+Tests marked ``slow`` (the whole Ray equivalence matrix, ...) run with ``--runslow``, and always
+on CI (``CI`` set in the environment, as .ci/run does): ``make test`` stays quick on a laptop,
+CI checks everything.
 """
 import os
 import sys
@@ -33,7 +35,7 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("--runslow"):
+    if config.getoption("--runslow") or os.environ.get("CI"):
         return
     skip = pytest.mark.skip(reason="slow: run with --runslow")
     for item in items:

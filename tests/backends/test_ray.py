@@ -44,10 +44,12 @@ GRAPHS = {
 
 CASES = [("random-wc", "ic", 5), ("random-wc", "lt", 5), ("random-uniform", "ic", 8), ("random-given", "ic", 6),
          ("cim-physic", "ic", 10), ("cim-physic", "lt", 3)]
+# one case runs everywhere; the whole matrix (about a minute of Ray round trips) runs with --runslow / on CI
+MATRIX = [pytest.param(*case, workers, marks=() if (case, workers) == (CASES[4], 2) else pytest.mark.slow)
+          for case in CASES for workers in (1, 2)]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-@pytest.mark.parametrize("name, model, k", CASES)
+@pytest.mark.parametrize("name, model, k, workers", MATRIX)
 def test_opim_c_same_as_local(ray_cluster, name, model, k, workers):
     g = GRAPHS[name]()
     local = opim_c(g, k, model=model, seed=11)
@@ -61,6 +63,7 @@ def test_opim_c_same_as_local(ray_cluster, name, model, k, workers):
     assert dist.params["num_workers"] == workers
 
 
+@pytest.mark.slow
 def test_imm_same_as_local(ray_cluster):
     g = random_graph(seed=4)
     local = imm(g, 4, seed=2)
@@ -68,7 +71,7 @@ def test_imm_same_as_local(ray_cluster):
     assert (dist.seeds, dist.spread, dist.n_rr_sets) == (local.seeds, local.spread, local.n_rr_sets)
 
 
-@pytest.mark.parametrize("restrict", [False, True])
+@pytest.mark.parametrize("restrict", [False, pytest.param(True, marks=pytest.mark.slow)])
 def test_distributed_greedy_equals_kernel(ray_cluster, restrict):
     """Gains, ties, coverage and the upper bound match the lazy-heap kernel exactly,
     on a collection grown in uneven steps across 2 workers (3 sets per worker slice)."""
@@ -103,7 +106,8 @@ def test_clear_error_without_ray(monkeypatch):
         opim_c(random_graph(), 3, backend="ray")
 
 
-@pytest.mark.parametrize("algorithm, workers", [("rr-opim+", 2), ("rr-opim+", 1), ("rr-opim", 2)])
+@pytest.mark.parametrize("algorithm, workers", [("rr-opim+", 2), pytest.param("rr-opim+", 1, marks=pytest.mark.slow),
+                                               pytest.param("rr-opim", 2, marks=pytest.mark.slow)])
 def test_rr_opim_plus_same_as_local(ray_cluster, algorithm, workers):
     from seedwise.algorithms.cim import cim
 
