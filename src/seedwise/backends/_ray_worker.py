@@ -12,6 +12,7 @@ import types
 
 import numpy as np
 
+from ..graph._kernels import reverse_csr
 from ..sampling import _kernels as sampling_kernels
 from ..sampling.rr_sets import RRSets, _sample
 from . import _kernels
@@ -77,7 +78,7 @@ class RRWorker:
         local marginal coverages, int32 (n,)."""
         part = self.parts[name]
         if part.index is None:
-            part.index = sampling_kernels.build_node_index(part.offsets, part.nodes, self.graph.n)
+            part.index = reverse_csr(part.offsets, part.nodes, self.graph.n)
         part.covered = np.zeros(len(part), dtype=np.bool_)
         if self.scratch is None:
             self.scratch = np.zeros(self.graph.n, dtype=np.int32)

@@ -90,19 +90,19 @@ def _generate_run(args):
     out = generate_rmat(args.edges, nodes=args.nodes, seed=args.seed, output=args.output, threads=args.threads)
     seconds = time.perf_counter() - t0
     obj = {"generator": "rmat", "output": args.output, "seed": args.seed, "seconds": seconds}
-    n, m = _size_of(out)
+    return _wrote(args, obj, out, "R-MAT, ", f"seed {args.seed}, {seconds:.2f} s")
+
+
+def _wrote(args, obj, out, before, after):
+    """Report a written graph: ``obj`` with its nodes and edges where ``out`` (a Graph or
+    a stats dict with n and m) gives them; exit status 0."""
+    n, m = (out.get("n"), out.get("m")) if isinstance(out, dict) else (getattr(out, "n", None),
+                                                                       getattr(out, "m", None))
     if n is not None:
         obj.update(nodes=int(n), edges=int(m))
     size = f"{n:,} nodes, {m:,} edges, " if n is not None else ""
-    emit(args, obj, f"wrote {args.output}: R-MAT, {size}seed {args.seed}, {seconds:.2f} s")
+    emit(args, obj, f"wrote {args.output}: {before}{size}{after}")
     return 0
-
-
-def _size_of(out):
-    """(n, m) of a Graph or of a stats dict with n and m; (None, None) otherwise."""
-    if isinstance(out, dict):
-        return out.get("n"), out.get("m")
-    return getattr(out, "n", None), getattr(out, "m", None)
 
 
 # ------------------------------------------------------------------ convert
@@ -130,12 +130,7 @@ def _convert_run(args):
     seconds = time.perf_counter() - t0
     obj = {"input": args.input, "output": args.output, "directed": not args.undirected, "weights": args.weights,
            "seconds": seconds}
-    n, m = _size_of(out)
-    if n is not None:
-        obj.update(nodes=int(n), edges=int(m))
-    size = f"{n:,} nodes, {m:,} edges, " if n is not None else ""
-    emit(args, obj, f"wrote {args.output}: {size}{seconds:.2f} s")
-    return 0
+    return _wrote(args, obj, out, "", f"{seconds:.2f} s")
 
 
 register_command("info", help="graph statistics", arguments=_info_arguments, run=_info_run,

@@ -110,19 +110,17 @@ class SpreadTruth:
 
 
 def read_truth_pairs(path, *, integer_ids=None):
-    """Read observed spread pairs ``inviter invitee`` (one per line).
+    """Observed spread pairs ``inviter invitee`` of a file, as a :class:`SpreadTruth`.
 
-    Accepted: ``#`` comment lines, whitespace- or comma-separated fields, a header
-    line (e.g. HIM's ``uid,frienduid`` CSV with a UTF-8 BOM), gzip, and a third
-    column (a weight, ignored), so that an edge list like higgs-mention.txt.gz
-    reads too.
+    The format (comments, separators, a header line, gzip, an ignored weight
+    column) is that of :func:`seedwise.graph.readers.read_pairs`.
 
     Parameters
     ----------
     path : str or PathLike
     integer_ids : bool, optional
-        Ids must be integers (True: the graph's ids are integers), are strings
-        (False), or integers if every id is one (None).
+        True when the graph's ids are integers (every id must be one), False for
+        string ids, None to decide from the file.
 
     Returns
     -------
@@ -131,8 +129,7 @@ def read_truth_pairs(path, *, integer_ids=None):
     Raises
     ------
     InputFileError
-        A line without 2 or 3 fields, or a non-integer id where integers are
-        required; the message names file:line.
+        As :func:`~seedwise.graph.readers.read_pairs`, naming file:line.
     """
     src, dst = read_pairs(path, integer_ids=integer_ids)
     return SpreadTruth.from_pairs(src, dst, source=os.fspath(path))

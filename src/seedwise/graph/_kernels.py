@@ -103,7 +103,10 @@ def sort_merge_rows(indptr, dst, val, has_values, add):
 
 @kernel
 def reverse_csr(out_indptr, out_indices, n):
-    """In-CSR of a row-sorted out-CSR: in_indptr int64 (n+1,), in_indices int32 (m,) (tails sorted)."""
+    """The transpose of a CSR with columns 0..n-1: in_indptr int64 (n+1,), in_indices int32 (m,) (rows sorted).
+
+    The in-CSR of a graph's out-CSR, and the node -> RR sets index of RR sets
+    (``offsets``, ``nodes``)."""
     m = out_indices.shape[0]
     in_indptr = np.zeros(n + 1, dtype=np.int64)
     for j in range(m):
@@ -112,7 +115,7 @@ def reverse_csr(out_indptr, out_indices, n):
         in_indptr[x + 1] += in_indptr[x]
     in_indices = np.empty(m, dtype=np.int32)
     fill = in_indptr[:-1].copy()
-    for x in range(n):
+    for x in range(out_indptr.shape[0] - 1):  # rows: n for a graph, the sets for RR sets
         for j in range(out_indptr[x], out_indptr[x + 1]):
             y = out_indices[j]
             in_indices[fill[y]] = x

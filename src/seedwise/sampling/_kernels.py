@@ -25,6 +25,21 @@ def _grow(buf, need):
 
 
 @kernel
+def _work_space(in_indptr, start, stop, capacity):
+    """n, the set sizes (stop-start,), the output buffer and the visited marks of one batch."""
+    n = in_indptr.shape[0] - 1
+    return (n, np.empty(stop - start, dtype=np.int32), np.empty(max(capacity, 16), dtype=np.int32),
+            np.zeros(n, dtype=np.bool_))
+
+
+@kernel
+def _root(seed, index, n):
+    """The random state of RR set ``index`` and its root, drawn uniformly from the n nodes."""
+    state = next_state(stream(seed, index))
+    return state, np.int32(below(state, n))
+
+
+@kernel
 def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop, capacity):
     """IC RR sets start..stop-1 by reverse BFS over live in-edges.
 
@@ -35,17 +50,11 @@ def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
 
     Returns sizes int32 (stop-start,), nodes int32 (sum of sizes,), edges examined.
     """
-    n = in_indptr.shape[0] - 1
-    count = stop - start
-    sizes = np.empty(count, dtype=np.int32)
-    out = np.empty(max(capacity, 16), dtype=np.int32)
-    visited = np.zeros(n, dtype=np.bool_)
+    n, sizes, out, visited = _work_space(in_indptr, start, stop, capacity)
     pos = 0
     examined = 0
-    for r in range(count):
-        state = stream(seed, start + r)
-        state = next_state(state)
-        root = np.int32(below(state, n))
+    for r in range(stop - start):
+        state, root = _root(seed, start + r, n)
         out = _grow(out, pos + 1)
         first = pos
         out[pos] = root
@@ -111,17 +120,11 @@ def sample_rr_lt(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
 
     Returns sizes int32 (stop-start,), nodes int32 (sum of sizes,), edges examined.
     """
-    n = in_indptr.shape[0] - 1
-    count = stop - start
-    sizes = np.empty(count, dtype=np.int32)
-    out = np.empty(max(capacity, 16), dtype=np.int32)
-    visited = np.zeros(n, dtype=np.bool_)
+    n, sizes, out, visited = _work_space(in_indptr, start, stop, capacity)
     pos = 0
     examined = 0
-    for r in range(count):
-        state = stream(seed, start + r)
-        state = next_state(state)
-        v = np.int32(below(state, n))
+    for r in range(stop - start):
+        state, v = _root(seed, start + r, n)
         first = pos
         while True:
             out = _grow(out, pos + 1)
@@ -157,25 +160,6 @@ def sample_rr_lt(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
             visited[out[j]] = False
         sizes[r] = pos - first
     return sizes, out[:pos].copy(), examined
-
-
-@kernel
-def build_node_index(offsets, nodes, n):
-    """Node -> RR sets containing it, as CSR: indptr int64 (n+1,), sets int32 (total,)."""
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    for j in range(nodes.shape[0]):
-        indptr[nodes[j] + 1] += 1
-    for v in range(n):
-        indptr[v + 1] += indptr[v]
-    fill = indptr[:-1].copy()
-    sets = np.empty(nodes.shape[0], dtype=np.int32)
-    count = offsets.shape[0] - 1
-    for s in range(count):
-        for j in range(offsets[s], offsets[s + 1]):
-            v = nodes[j]
-            sets[fill[v]] = s
-            fill[v] += 1
-    return indptr, sets
 
 
 @kernel

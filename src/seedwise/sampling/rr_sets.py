@@ -14,6 +14,7 @@ import numpy as np
 from .._parallel import map_blocks, split_range
 from .._random import mix64
 from .._validation import default_threads
+from ..graph._kernels import reverse_csr
 from . import _kernels
 
 #: RR sets per block handed to one thread; results do not depend on it.
@@ -64,7 +65,8 @@ class RRSets:
     def node_index(self):
         """(indptr int64 (n+1,), sets int32): the RR sets containing each node. Built once."""
         if self._index is None:
-            self._index = _kernels.build_node_index(self.offsets, self.nodes, self.n)
+            # node -> sets is the transpose of sets -> nodes
+            self._index = reverse_csr(self.offsets, self.nodes, self.n)
         return self._index
 
     def coverage(self, dense_seeds):

@@ -20,6 +20,7 @@ import numpy as np
 from ..._parallel import map_blocks, split_range
 from ...graph.pagerank import pagerank_scores
 from ...selection import log_binomial, lower_bound, sizes, upper_bound
+from ...selection.ranking import top_k_per_group
 from . import _kernels as kernels
 from ._run import _IMM_FINAL, _IMM_SEARCH, _R1, _R2, picks
 
@@ -28,9 +29,7 @@ def _top_by_score(run, score_g):
     """Each AP's k_u candidates of highest score (ties: smaller id), independently."""
     q = run.query
     ap_of_pair = np.repeat(np.arange(q.d, dtype=np.int64), q.n_candidates)
-    order = np.lexsort((q.cand_p, -score_g[q.cand], ap_of_pair))
-    rank = np.arange(len(order)) - q.cand_indptr[ap_of_pair[order]]
-    keep = order[rank < run.cap[ap_of_pair[order]]]
+    keep, _ = top_k_per_group(ap_of_pair, score_g[q.cand], q.cand_p, run.cap)
     return picks(ap_of_pair[keep], q.cand_p[keep], None)
 
 

@@ -9,8 +9,8 @@ from ...results import Recommendations
 from .hetero_im import hetero_im_candidates, hetero_im_pairs, hetero_im_rr_count
 from .hetero_ir import hetero_inf, hetero_ir_scores
 from .inputs import resolve_inviters, willingness_array, with_willingness
-from .recommend import METHODS, TIE_BREAK, rank_pairs, recommend
+from .recommend import METHODS, TIE_BREAK, recommend
 
 __all__ = ["METHODS", "TIE_BREAK", "Recommendations", "hetero_im_candidates", "hetero_im_pairs",
-           "hetero_im_rr_count", "hetero_inf", "hetero_ir_scores", "rank_pairs", "recommend", "resolve_inviters",
+           "hetero_im_rr_count", "hetero_inf", "hetero_ir_scores", "recommend", "resolve_inviters",
            "willingness_array", "with_willingness"]

@@ -32,6 +32,7 @@ from ...graph.pagerank import pagerank_scores
 from ...memory import MemoryGuard
 from ...results import Recommendations
 from ...sampling import sample_rr_sets
+from ...selection.ranking import top_k_per_group
 from .hetero_im import hetero_im_pairs, hetero_im_rr_count
 from .hetero_ir import hetero_ir_scores
 from .inputs import resolve_inviters, willingness_array, with_willingness
@@ -41,25 +42,6 @@ METHODS = ("hetero-im", "hetero-ir", "prob", "degree", "pagerank")
 #: ranking rule of every method: score descending, then this tie-break ascending
 TIE_BREAK = {"hetero-im": "greedy step", "hetero-ir": "invitee id", "prob": "invitee id",
              "degree": "invitee id", "pagerank": "invitee id"}
-
-
-def rank_pairs(ap_pos, invitee, score, tie, k):
-    """Top ``k`` pairs per inviter: score descending, then ``tie`` ascending.
-
-    ``ap_pos`` is the inviter's position in the inviter list; rows come back grouped
-    in that order. Returns (row indices into the inputs, 1-based ranks).
-    """
-    order = np.lexsort((tie, -np.asarray(score, dtype=np.float64), ap_pos))
-    pos = np.asarray(ap_pos)[order]
-    if len(pos) == 0:
-        return order, np.zeros(0, dtype=np.int32)
-    new = np.ones(len(pos), dtype=bool)
-    new[1:] = pos[1:] != pos[:-1]
-    starts = np.flatnonzero(new)
-    lengths = np.diff(np.append(starts, len(pos)))
-    rank = np.arange(len(pos)) - np.repeat(starts, lengths)
-    keep = rank < k
-    return order[keep], (rank[keep] + 1).astype(np.int32)
 
 
 def _ap_edges(graph, aps_dense):
@@ -162,7 +144,7 @@ def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None
             ap, inv, score, tie = hetero_im_pairs(graph, aps_dense, rr_sets)
             pos_of = np.full(graph.n, -1, dtype=np.int64)
             pos_of[aps_dense] = np.arange(len(aps_dense))
-            rows, rank = rank_pairs(pos_of[ap], inv, score, tie, k)
+            rows, rank = top_k_per_group(pos_of[ap], score, tie, k)
             inviter, invitee, score = ap[rows], inv[rows], score[rows]
     else:
         with timer("selection"):
@@ -176,7 +158,7 @@ def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None
                 score = graph.out_degree[inv].astype(np.float64)
             else:
                 score = _pagerank(graph)[inv]
-            rows, rank = rank_pairs(pos, inv, score, inv, k)
+            rows, rank = top_k_per_group(pos, score, inv, k)
             inviter, invitee, score = aps_dense[pos[rows]], inv[rows], score[rows]
     return Recommendations(
         algorithm=method, k=k, inviters=inviters, aps=aps_dense, inviter=inviter.astype(np.int32), rank=rank,
