@@ -10,13 +10,13 @@ J. Leskovec et al. Cost-effective outbreak detection in networks. KDD 2007 (CELF
 """
 from __future__ import annotations
 
-import heapq
 import time
 
 import numpy as np
 
 from ..._validation import SeedwiseError
 from ...sampling import derive_seed
+from ...selection.lazy import lazy_forward
 from ._run import _ORACLE, picks
 
 
@@ -92,35 +92,30 @@ def _mg_greedy(run):
     cost = _check_cost(run, probe, "mg-greedy")
     cand_nodes, owner_indptr, owner_aps = q.owners()
     left = run.cap.copy()
-    seeds, value = [], 0.0
-    calls = 0
+    seeds, value = [], [0.0]
+    pick_ap, pick_node, pick_gain = [], [], []
+
+    def free_owners(key):
+        owners = owner_aps[owner_indptr[key[1]]:owner_indptr[key[1] + 1]]
+        return owners[left[owners] > 0]
+
+    def gain_of(key):
+        return oracle(P, np.array(seeds + [key[0]], dtype=np.int32)) - value[0]
+
+    def take(key, gain):
+        u = int(free_owners(key)[0])
+        left[u] -= 1
+        seeds.append(key[0])
+        value[0] += gain
+        pick_ap.append(u)
+        pick_node.append(key[0])
+        pick_gain.append(gain)
+
     with run.timer("selection"):
-        heap = []
-        for j, v in enumerate(cand_nodes.tolist()):
-            heap.append((-oracle(P, np.array([v], dtype=np.int32)), v, j, 0))
-            calls += 1
-        heapq.heapify(heap)
-        pick_ap, pick_node, pick_gain = [], [], []
-        while heap:
-            neg, v, j, stamp = heapq.heappop(heap)
-            owners = owner_aps[owner_indptr[j]:owner_indptr[j + 1]]
-            free = owners[left[owners] > 0]
-            if len(free) == 0:
-                continue
-            if stamp == len(seeds):
-                u = int(free[0])
-                left[u] -= 1
-                seeds.append(v)
-                value += -neg
-                pick_ap.append(u)
-                pick_node.append(v)
-                pick_gain.append(-neg)
-                continue
-            gain = oracle(P, np.array(seeds + [v], dtype=np.int32)) - value
-            calls += 1
-            heapq.heappush(heap, (-gain, v, j, len(seeds)))
-    return picks(pick_ap, pick_node, pick_gain, spread=value,
-                  params=dict(oracle_calls=calls, **cost))
+        # keys (node, position among the candidates): ties go to the smaller node id
+        heap = [(-oracle(P, np.array([v], dtype=np.int32)), (v, j), 0) for j, v in enumerate(cand_nodes.tolist())]
+        calls = lazy_forward(heap, len(heap), gain_of, take, feasible=lambda key: len(free_owners(key)) > 0)
+    return picks(pick_ap, pick_node, pick_gain, spread=value[0], params=dict(oracle_calls=calls, **cost))
 
 
 def _rr_greedy(run):

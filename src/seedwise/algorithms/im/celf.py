@@ -9,7 +9,6 @@ social network. KDD 2003 (greedy with MC estimates).
 """
 from __future__ import annotations
 
-import heapq
 import time
 
 import numpy as np
@@ -20,6 +19,7 @@ from ..._validation import SeedwiseError, default_threads, validated
 from ...diffusion import _kernels
 from ...diffusion.monte_carlo import BLOCK, _simulate, lt_intervals, simulator
 from ...results import SelectionResult
+from ...selection.lazy import lazy_forward
 
 #: Re-evaluations per selected seed assumed by the cost estimate (CELF on
 #: NetHEPT under WC, k = 50: about 14 per round).
@@ -140,7 +140,7 @@ def _lazy_greedy(graph, k, model, simulations, seed, threads, progress):
 
     # heap of (-gain, node, size of S when the gain was computed)
     heap = [(-total([v]), v, 0) for v in range(graph.n)]
-    return _lazy_forward(heap, k, lambda chosen, value, v: total(chosen + [v]) - value, lambda v: None)
+    return _select(heap, k, lambda chosen, value, v: total(chosen + [v]) - value, lambda v: None)
 
 
 def _lazy_greedy_incremental(graph, k, model, simulations, seed, threads, progress):
@@ -173,29 +173,21 @@ def _lazy_greedy_incremental(graph, k, model, simulations, seed, threads, progre
 
     first = gains(np.arange(graph.n, dtype=np.int32))
     heap = [(-int(g), v, 0) for v, g in enumerate(first)]
-    return _lazy_forward(heap, k, lambda chosen, value, v: int(gains(np.array([v], np.int32))[0]), commit)
+    return _select(heap, k, lambda chosen, value, v: int(gains(np.array([v], np.int32))[0]), commit)
 
 
-def _lazy_forward(heap, k, gain_of, commit):
-    """Leskovec et al.'s lazy forward selection over ``heap`` entries (-gain, v, |S| then).
+def _select(heap, k, gain_of, commit):
+    """:func:`~seedwise.selection.lazy.lazy_forward` over nodes: (chosen, value, evaluations);
+    ``gain_of(chosen, value, v)``, ``commit(v)`` after each pick."""
+    chosen, value = [], [0]
 
-    A gain computed for the current S is exact and, by submodularity, at least
-    every stale gain below it, so the top of the heap is taken when it is fresh.
-    """
-    heapq.heapify(heap)
-    evaluations = len(heap)
-    chosen, value = [], 0
-    while len(chosen) < k:
-        neg_gain, v, at = heapq.heappop(heap)
-        if at == len(chosen):
-            chosen.append(v)
-            value -= neg_gain
-            commit(v)
-            continue
-        gain = gain_of(chosen, value, v)
-        evaluations += 1
-        heapq.heappush(heap, (-gain, v, len(chosen)))
-    return chosen, value, evaluations
+    def take(v, gain):
+        chosen.append(v)
+        value[0] += gain
+        commit(v)
+
+    evaluations = lazy_forward(heap, k, lambda v: gain_of(chosen, value[0], v), take)
+    return chosen, value[0], evaluations
 
 
 def estimate_seconds(graph, k, model, simulations, seed, threads, incremental=True):
