@@ -13,9 +13,9 @@ import types
 import numpy as np
 
 from ..graph._kernels import reverse_csr
+from ..graph.csr import ranges
 from ..sampling import _kernels as sampling_kernels
 from ..sampling.rr_sets import RRSets, _sample
-from . import _kernels
 
 
 class _Part:
@@ -51,8 +51,6 @@ class RRWorker:
         self.model = model
         self.threads = int(threads)
         self.parts = {}
-        self.scratch = None
-        self.touched = None
 
     def ping(self):
         return True
@@ -80,18 +78,20 @@ class RRWorker:
         if part.index is None:
             part.index = reverse_csr(part.offsets, part.nodes, self.graph.n)
         part.covered = np.zeros(len(part), dtype=np.bool_)
-        if self.scratch is None:
-            self.scratch = np.zeros(self.graph.n, dtype=np.int32)
-            self.touched = np.empty(self.graph.n, dtype=np.int32)
         # RR sets containing each node: the initial marginal coverages (int32 to halve the transfer)
         return np.diff(part.index[0]).astype(np.int32)
 
     def cover(self, name, v):
-        """Cover v's local sets: (newly covered, nodes int32, decrements int32)."""
+        """Cover v's local sets: (newly covered, nodes int32, decrements int32): every node
+        of a newly covered set loses one unit of marginal coverage per such set."""
         part = self.parts[name]
         idx_indptr, idx_sets = part.index
-        return _kernels.cover_collect(np.int64(v), idx_indptr, idx_sets, part.offsets, part.nodes,
-                                      part.covered, self.scratch, self.touched)
+        sets = idx_sets[idx_indptr[v]:idx_indptr[v + 1]]
+        sets = sets[~part.covered[sets]]
+        part.covered[sets] = True
+        starts = part.offsets[sets]
+        dec_nodes, dec = np.unique(part.nodes[ranges(starts, part.offsets[sets + 1] - starts)], return_counts=True)
+        return len(sets), dec_nodes.astype(np.int32), dec.astype(np.int32)
 
     def coverage(self, name, dense_seeds):
         """Local Lambda(S) of collection ``name``."""

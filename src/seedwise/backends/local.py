@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..sampling import sample_rr_sets
-from . import _kernels
+from ..selection._kernels import cover_node
 
 
 class LocalCollection:
@@ -51,18 +51,14 @@ class LocalCollection:
         """Start covering: every set uncovered; returns the marginal coverage of every node."""
         idx_indptr, _ = self.rr.node_index
         self._covered = np.zeros(len(self.rr), dtype=np.bool_)
-        self._scratch = np.zeros(self.rr.n, dtype=np.int32)
-        self._touched = np.empty(self.rr.n, dtype=np.int32)
         return np.diff(idx_indptr).astype(np.int64)
 
     def cover(self, v, gain):
         """Cover the uncovered sets of node ``v``; lowers ``gain`` (from :meth:`gains`)
         by what each node loses; returns the number of sets newly covered."""
         idx_indptr, idx_sets = self.rr.node_index
-        new, dec_nodes, dec = _kernels.cover_collect(np.int64(v), idx_indptr, idx_sets, self.rr.offsets,
-                                                     self.rr.nodes, self._covered, self._scratch, self._touched)
-        gain[dec_nodes] -= dec
-        return int(new)
+        return int(cover_node(np.int64(v), idx_indptr, idx_sets, self.rr.offsets, self.rr.nodes, self._covered,
+                              gain))
 
     def drop(self):
         self.rr = None

@@ -51,8 +51,7 @@ def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
     Returns sizes int32 (stop-start,), nodes int32 (sum of sizes,), edges examined.
     """
     n, sizes, out, visited = _work_space(in_indptr, start, stop, capacity)
-    pos = 0
-    examined = 0
+    pos = examined = 0
     for r in range(stop - start):
         state, root = _root(seed, start + r, n)
         out = _grow(out, pos + 1)
@@ -121,8 +120,7 @@ def sample_rr_lt(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
     Returns sizes int32 (stop-start,), nodes int32 (sum of sizes,), edges examined.
     """
     n, sizes, out, visited = _work_space(in_indptr, start, stop, capacity)
-    pos = 0
-    examined = 0
+    pos = examined = 0
     for r in range(stop - start):
         state, v = _root(seed, start + r, n)
         first = pos
