@@ -7,6 +7,7 @@ dense ids of inviters with at least one pair.
 import numpy as np
 
 from .._numba import kernel
+from ..selection._kernels import push_top
 
 
 @kernel
@@ -86,19 +87,7 @@ def best_spread_picks(users, indptr, dst, k):
         filled = 0
         for j in range(d - 1, -1, -1):
             c = dst[a + j]
-            val = 1 + indptr[c + 1] - indptr[c]
-            if filled < k:
-                pos = filled
-                filled += 1
-            elif val > buf[filled - 1]:
-                pos = filled - 1
-            else:
-                pos = -1
-            if pos >= 0:
-                while pos > 0 and buf[pos - 1] < val:
-                    buf[pos] = buf[pos - 1]
-                    pos -= 1
-                buf[pos] = val
+            filled = push_top(buf, filled, k, np.int64(1 + indptr[c + 1] - indptr[c]))
             acc = 0
             for r in range(1, k + 1):
                 if r <= filled:

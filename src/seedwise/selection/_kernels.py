@@ -163,6 +163,24 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
 
 
 @kernel
+def push_top(buf, size, k, val):
+    """Insert ``val`` into buf[:size], kept in decreasing order with at most k entries
+    (a value below the k-th largest is dropped); returns the new size."""
+    if size < k:
+        j = size
+        size += 1
+    elif val > buf[size - 1]:
+        j = size - 1
+    else:
+        return size
+    while j > 0 and buf[j - 1] < val:
+        buf[j] = buf[j - 1]
+        j -= 1
+    buf[j] = val
+    return size
+
+
+@kernel
 def top_sum(gain, cand, lo, hi, k, buf):
     """Sum of the k largest gain[cand[lo:hi]] (all of them if there are <= k); buf: int64 (>= k,)."""
     if hi - lo <= k:

@@ -9,7 +9,7 @@ array (ties go to the smaller node id).
 import numpy as np
 
 from ..._numba import kernel
-from ...selection._kernels import heap_key, heap_pop, heap_push, key_gain, key_node
+from ...selection._kernels import heap_key, heap_pop, heap_push, key_gain, key_node, push_top
 
 
 @kernel
@@ -26,19 +26,7 @@ def top_c_sum(out_indptr, x, c):
         a, b = out_indptr[u], out_indptr[u + 1]
         size = 0
         for e in range(a, b):
-            val = x[e]
-            if size < c:
-                j = size
-                size += 1
-            elif val > buf[size - 1]:
-                j = size - 1
-            else:
-                continue
-            # insertion into buf[:size], kept in decreasing order
-            while j > 0 and buf[j - 1] < val:
-                buf[j] = buf[j - 1]
-                j -= 1
-            buf[j] = val
+            size = push_top(buf, size, c, x[e])
         s = 0.0
         for j in range(size):
             s += buf[j]
