@@ -16,9 +16,13 @@ from __future__ import annotations
 import os
 import sys
 
-# the command modules register themselves, in the order `seedwise --help` lists them
+# the command modules register themselves
 from . import cim, graph, him, select  # noqa: F401, I001
 from ._common import COMMANDS, PROG, UsageError, _Parser
+
+#: the order `seedwise --help` lists the commands in
+ORDER = ("select", "spread", "info", "datasets", "generate", "convert", "cim", "cim-compare", "recommend",
+         "recommend-eval")
 
 
 def build_parser():
@@ -31,7 +35,9 @@ def build_parser():
     )
     parser.add_argument("--version", action="version", version=f"seedwise {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for cmd in COMMANDS.values():
+    # the commands of this package in a reading order, then any registered from outside
+    order = {name: i for i, name in enumerate(ORDER)}
+    for cmd in sorted(COMMANDS.values(), key=lambda c: order.get(c.name, len(order))):
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description or cmd.help)
         cmd.arguments(p)
         p.set_defaults(_run=cmd.run)

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .._numba import kernel
+from .._numba import inline, kernel
 from .._random import below, next_state, stream, to_unit
 
 
@@ -22,6 +22,17 @@ def _grow(buf, need):
     out = np.empty(cap, dtype=buf.dtype)
     out[: buf.shape[0]] = buf
     return out
+
+
+@inline
+def _add(u, visited, out, pos):
+    """Put node u in the RR set being built unless it is there already: (out, pos)."""
+    if not visited[u]:
+        visited[u] = True
+        out = _grow(out, pos + 1)
+        out[pos] = u
+        pos += 1
+    return out, pos
 
 
 @kernel
@@ -70,13 +81,8 @@ def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
             p = in_shared_p[v]
             if p >= 1.0:
                 for j in range(a, b):
-                    u = in_indices[j]
                     examined += 1
-                    if not visited[u]:
-                        visited[u] = True
-                        out = _grow(out, pos + 1)
-                        out[pos] = u
-                        pos += 1
+                    out, pos = _add(in_indices[j], visited, out, pos)
             elif p > 0.0:
                 log1mp = math.log(1.0 - p)
                 j = a
@@ -85,13 +91,8 @@ def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
                     j += np.int64(math.log(1.0 - to_unit(state)) / log1mp)
                     if j >= b:
                         break
-                    u = in_indices[j]
                     examined += 1
-                    if not visited[u]:
-                        visited[u] = True
-                        out = _grow(out, pos + 1)
-                        out[pos] = u
-                        pos += 1
+                    out, pos = _add(in_indices[j], visited, out, pos)
                     j += 1
             elif p < 0.0:
                 for j in range(a, b):
@@ -101,10 +102,7 @@ def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
                         continue
                     state = next_state(state)
                     if to_unit(state) < in_prob[j]:
-                        visited[u] = True
-                        out = _grow(out, pos + 1)
-                        out[pos] = u
-                        pos += 1
+                        out, pos = _add(u, visited, out, pos)
         for j in range(first, pos):
             visited[out[j]] = False
         sizes[r] = pos - first
