@@ -24,6 +24,11 @@ _LAZY = {
     "SelectionResult": ("seedwise.results", "SelectionResult"),
     "SpreadEstimate": ("seedwise.results", "SpreadEstimate"),
     "SeedwiseError": ("seedwise._validation", "SeedwiseError"),
+    "SeedwiseWarning": ("seedwise._validation", "SeedwiseWarning"),
+    "from_networkx": ("seedwise.graph.interop", "from_networkx"),
+    "to_networkx": ("seedwise.graph.interop", "to_networkx"),
+    "from_pandas_edgelist": ("seedwise.graph.interop", "from_pandas_edgelist"),
+    "from_scipy_sparse": ("seedwise.graph.interop", "from_scipy_sparse"),
     "cim": ("seedwise.algorithms.cim", "cim"),
     "cim_spread": ("seedwise.algorithms.cim", "cim_spread"),
     "CimResult": ("seedwise.results", "CimResult"),
@@ -33,9 +38,10 @@ _LAZY = {
 }
 
 __all__ = [
-    "CimResult", "Graph", "Recommendations", "SeedwiseError", "SelectionResult", "SpreadEstimate", "__version__",
-    "cim", "cim_spread", "datasets", "evaluate_recommendations", "load_dataset", "maximize", "read_graph",
-    "recommend", "spread",
+    "CimResult", "Graph", "Recommendations", "SeedwiseError", "SeedwiseWarning", "SelectionResult",
+    "SpreadEstimate", "__version__", "cim", "cim_spread", "datasets", "evaluate_recommendations",
+    "from_networkx", "from_pandas_edgelist", "from_scipy_sparse", "load_dataset", "maximize", "read_graph",
+    "recommend", "spread", "to_networkx",
 ]
 
 

@@ -21,6 +21,10 @@ class SeedwiseError(ValueError, TypeError):
     """Bad input: a clear message, shown to CLI users as one line (exit status 2)."""
 
 
+class SeedwiseWarning(UserWarning):
+    """Input that is read but probably not as meant (the CLI prints it as one line)."""
+
+
 class InputFileError(SeedwiseError):
     """A malformed input file; the message names the file and the line."""
 
@@ -74,18 +78,13 @@ def check_choice(name, value, choices):
     return v
 
 
-def check_graph(graph):
-    """Raise unless ``graph`` is a seedwise Graph (a path gets a hint)."""
-    from .graph import Graph
+def check_graph(graph, weight=None):
+    """A seedwise Graph from any graph the API takes: a Graph, a networkx graph, a scipy
+    sparse matrix or a pandas edge DataFrame, ``weight`` naming the probabilities (the one
+    coercion of :func:`seedwise.graph.as_graph`); a path gets a hint."""
+    from .graph.interop import as_graph
 
-    if isinstance(graph, Graph):
-        return graph
-    if isinstance(graph, (str, os.PathLike)):
-        raise SeedwiseError(
-            f"graph must be a seedwise.Graph; load {os.fspath(graph)!r} with seedwise.read_graph() first")
-    raise SeedwiseError(
-        f"graph must be a seedwise.Graph (from read_graph, load_dataset or seedwise.graph.convert); "
-        f"got {type(graph).__name__}")
+    return as_graph(graph, weight)
 
 
 def check_k(k, n):
@@ -311,7 +310,11 @@ def validated(fn=None, /, **overrides):
             bound = sig.bind(*args, **kwargs)
             bound.apply_defaults()
             values = bound.arguments
-            graph = check_graph(values["graph"]) if "graph" in values else None
+            graph = None
+            if "graph" in values:  # any graph type becomes a Graph here, once, before the body runs
+                graph = values["graph"] = check_graph(values["graph"], values.get("weight"))
+                if "weight" in values:
+                    values["weight"] = None
             n = None if graph is None else graph.n
             for name in names:
                 if name in values:

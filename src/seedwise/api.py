@@ -56,8 +56,8 @@ def register_algorithm(name, module, function):
 
 
 # --------------------------------------------------------------------- graphs
-def read_graph(path, *, directed=True, weights=None, cache=True):
-    """Read a graph from an edge list (text, ``.gz``) or a binary ``.swg`` file.
+def read_graph(path, *, directed=None, weights=None, cache=True, source=None, target=None, weight=None):
+    """Read a graph file: an edge list (text, ``.gz``), a binary ``.swg`` file, or another format.
 
     Text edge lists have one edge ``u v [value]`` per line, separated by
     whitespace, commas or tabs; ``#`` and ``%`` lines are comments and an
@@ -65,25 +65,51 @@ def read_graph(path, *, directed=True, weights=None, cache=True):
     merged (``graph.stats`` says how many). Node ids are kept as they are
     (integers or strings) and every result reports them.
 
+    Other formats are recognised by their first bytes or their name (see
+    :mod:`seedwise.graph.formats`): Matrix Market (``.mtx``, through
+    :func:`scipy.io.mmread`; a symmetric matrix is an undirected graph),
+    GraphML, GEXF and GML (through networkx), Parquet, Arrow IPC/Feather and
+    CSV/TSV whose first line names the columns (through pyarrow).
+
+    Direction: with ``directed=None`` a file is read as it describes itself: a
+    SNAP header ``# Undirected graph`` or KONECT's ``% sym`` reads it undirected;
+    a symmetric matrix and undirected GraphML are undirected. An edge list read
+    directed whose every edge also appears reversed gives a
+    :class:`~seedwise.SeedwiseWarning` suggesting ``directed=False``
+    (``--undirected``); the graph is the same either way, only ``directed``
+    differs.
+
     Parameters
     ----------
     path : str or os.PathLike
         The file.
-    directed : bool, default True
-        False reads every line as an edge in both directions.
+    directed : bool, optional
+        None (default): as the file says, else directed. False reads every edge
+        in both directions; True reads a text edge list directed even when its
+        header says undirected.
     weights : str or None, default None
         Edge probabilities: ``"wc"`` (weighted cascade, 1 / in-degree of the
         target), ``"uniform:P"``, ``"trivalency"``, ``"given"`` (third column is
         the probability) or ``"counts"`` (third column is an interaction count,
         normalised per target node). None keeps the scheme stored in a binary
-        file (``"wc"`` for text).
+        file, reads the ``weight`` column as probabilities when it is named, and
+        is ``"wc"`` otherwise.
     cache : bool, default True
-        Keep a binary copy of the parsed graph (in ``$SEEDWISE_CACHE_DIR``, else
+        Keep a binary copy of a parsed edge list (in ``$SEEDWISE_CACHE_DIR``, else
         ``~/.cache/seedwise``) so that the next read of the same file is fast.
+    source, target : str, optional
+        Tables (Parquet, Arrow, CSV with names): the columns of the edge tails
+        and heads; default ``source``/``target`` where present, else the first
+        two columns.
+    weight : str, optional
+        Tables: the column holding the probability; GraphML/GEXF/GML: the edge
+        attribute; Matrix Market: any name reads the entries as probabilities.
 
     Returns
     -------
     Graph
+        ``graph.stats["format"]`` names the reader; ``stats["undirected_by"]``
+        is "header" when the file's header made it undirected.
 
     Raises
     ------
@@ -91,7 +117,9 @@ def read_graph(path, *, directed=True, weights=None, cache=True):
         No such file.
     SeedwiseError
         A malformed line (the message names the file and the line), bad
-        probabilities, an unknown weight scheme or an empty graph.
+        probabilities, an unknown weight scheme, an empty graph, a column or
+        attribute that is missing or would be ignored, or a format whose
+        optional package is not installed (the message gives the pip command).
 
     Examples
     --------
@@ -102,14 +130,34 @@ def read_graph(path, *, directed=True, weights=None, cache=True):
     >>> g.n, g.m, g.stats["self_loops_dropped"]
     (1005, 24929, 642)
     """
-    from .graph import io
+    import warnings
+
+    from ._validation import SeedwiseWarning
+    from .graph import formats, io
 
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(errno.ENOENT, "graph file not found", path)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, "expected a graph file, got a folder", path)
-    return io.read_graph(path, directed=bool(directed), weights=weights, cache=bool(cache))
+    sniffed = formats.sniff(path, source, target)
+    if sniffed.format is not None:
+        return formats.read_formatted(path, sniffed, directed=directed, weights=weights, source=source,
+                                      target=target, weight=weight)
+    if source is not None or target is not None or weight is not None:
+        raise SeedwiseError(f"{path} is an edge list without column names; source=, target= and weight= "
+                            "(--source-col, --target-col, --weight-col) name the columns of a table "
+                            "(CSV with a header line, Parquet, Arrow); its third column is read with "
+                            "weights='given' or 'counts'")
+    by_header = directed is None and sniffed.undirected_header
+    g = io.read_graph(path, directed=not by_header and directed is not False, weights=weights, cache=bool(cache))
+    if by_header:
+        g.stats["undirected_by"] = "header"
+    elif directed is None and g.directed and g.stats.get("format") != "binary" and formats.symmetric(g):
+        warnings.warn(f"{path}: every edge also appears reversed, so the graph looks undirected; read it "
+                      "with directed=False (--undirected) to say so (the edges are the same)",
+                      SeedwiseWarning, stacklevel=2)
+    return g
 
 
 def load_dataset(name, *, weights="wc", cache=True):
@@ -170,8 +218,15 @@ def datasets():
 
 
 @validated
-def describe(graph):
+def describe(graph, *, weight=None):
     """Statistics of a graph, as ``seedwise info`` prints them.
+
+    Parameters
+    ----------
+    graph : Graph, networkx graph, scipy.sparse matrix or pandas DataFrame
+        See :func:`seedwise.graph.as_graph`.
+    weight : str, optional
+        The probability attribute or column of a networkx or pandas graph.
 
     Returns
     -------
@@ -181,7 +236,8 @@ def describe(graph):
         ``repeated_edges_merged``, ``isolated_nodes``, ``out_degree`` and
         ``in_degree`` (min, mean, max), ``weights`` (the edge scheme),
         ``probability`` (min, mean, max), ``lt_valid`` and ``max_in_weight``
-        (largest sum of in-edge probabilities; LT needs it <= 1).
+        (largest sum of in-edge probabilities; LT needs it <= 1), and ``cache``
+        ("hit", "written" or "off") for a file read through the cache.
     """
     import numpy as np
 
@@ -207,7 +263,7 @@ def describe(graph):
     }
     if not graph.directed:
         info["undirected_pairs"] = int(graph.m) // 2
-    for key in ("lines", "source", "cached"):
+    for key in ("lines", "source", "cache", "format"):
         if key in stats:
             info[key] = stats[key]
     return info
@@ -224,7 +280,7 @@ def _summary(x):
 # ------------------------------------------------------------------ selection
 @validated
 def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", seed=0,
-             threads=None, progress=None, **options):
+             threads=None, progress=None, curve=False, weight=None, **options):
     """Pick ``k`` seed nodes of largest expected spread.
 
     The default, OPIM-C [1]_, returns a (1 - 1/e - eps)-approximate seed set
@@ -234,8 +290,10 @@ def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", s
 
     Parameters
     ----------
-    graph : Graph
-        From :func:`read_graph`, :func:`load_dataset` or a converter.
+    graph : Graph, networkx graph, scipy.sparse matrix or pandas DataFrame
+        From :func:`read_graph` or :func:`load_dataset`, or any graph
+        :func:`seedwise.graph.as_graph` converts (weighted cascade unless
+        ``weight`` names the probabilities).
     k : int
         Number of seeds, 1 <= k <= graph.n.
     model : {"ic", "lt"}, default "ic"
@@ -257,6 +315,14 @@ def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", s
     progress : callable, optional
         Called with the number of work items finished (see
         :class:`seedwise._progress.Progress`).
+    curve : bool, default False
+        OPIM-C: certify every prefix of the seeds too, so that
+        ``result.curve`` gives spread, sigma_l, sigma_u and their ratio for each
+        j = 1..k from the same RR sets. (OPIM-C, IMM and CELF always give the
+        curve's spread and marginal gains; the heuristics give none.)
+    weight : str, optional
+        The edge attribute (networkx), column (pandas) or entries (scipy)
+        holding the probabilities; see :func:`seedwise.graph.as_graph`.
     **options
         Passed to the algorithm (e.g. ``simulations=`` for CELF).
 
@@ -265,14 +331,15 @@ def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", s
     SelectionResult
         ``seeds`` (original ids, selection order), ``spread``, ``lower``,
         ``upper``, ``ratio`` (None where the algorithm has no bounds),
-        ``n_rr_sets``, ``times`` per phase.
+        ``n_rr_sets``, ``times`` per phase, ``curve`` (spread against k).
 
     Raises
     ------
     SeedwiseError
         ``k`` outside [1, n], unknown model or algorithm, eps or delta outside
         (0, 1), LT on weights that sum above 1 at some node, an option the
-        algorithm does not take.
+        algorithm does not take, ``curve=True`` with an algorithm other than
+        OPIM-C.
 
     References
     ----------
@@ -298,6 +365,11 @@ def maximize(graph, k, *, model="ic", eps=0.1, delta=None, algorithm="opim-c", s
     seedwise._validation.SeedwiseError: k must be an int in [1, 1005] (the number of nodes); got 0
     """
     fn, name = _algorithm(algorithm)
+    if curve:
+        if "curve" not in inspect.signature(fn).parameters:
+            raise SeedwiseError(f"curve=True certifies every k with OPIM-C's bounds; algorithm {name!r} has none "
+                                "(its result.curve gives the spread against k where it estimates spread)")
+        options["curve"] = True
     _check_options(fn, name, options)
     common = dict(model=model, eps=eps, delta=delta, seed=seed, threads=threads, progress=progress)
     params = inspect.signature(fn).parameters
@@ -336,12 +408,13 @@ def _check_options(fn, name, options):
 # --------------------------------------------------------------------- spread
 @validated
 def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets=None, seed=0,
-           threads=None, progress=None):
+           threads=None, progress=None, weight=None):
     """Expected spread of a seed set, with a 95% confidence interval.
 
     Parameters
     ----------
-    graph : Graph
+    graph : Graph, networkx graph, scipy.sparse matrix or pandas DataFrame
+        See :func:`seedwise.graph.as_graph`.
     seeds : iterable of node ids
         Original ids, as in the input file (strings that spell integers are
         accepted for integer ids). Repeated ids count once.
@@ -358,6 +431,8 @@ def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets
     threads : int, optional
     progress : callable, optional
         Called with the number of simulations (or RR sets) finished.
+    weight : str, optional
+        The probability attribute or column of a networkx or pandas graph.
 
     Returns
     -------

@@ -85,6 +85,12 @@ class Result:
         Seconds per phase ("sampling", "selection", ...), and "total".
     params : dict
         eps, delta, seed, threads and anything else the run used.
+    curve : list of dict or None
+        Spread against k for every prefix of the seeds, from the run's own
+        samples (RR sets, or CELF's simulations): one row per j = 1..k with
+        ``k``, ``seed``, ``marginal_gain``, ``spread`` and, for OPIM-C with
+        ``curve=True``, ``lower_bound``, ``upper_bound``, ``approximation``
+        (see :mod:`seedwise.selection.curve`). None for the heuristics.
     """
 
     #: column names of :meth:`rows` (and of the CSV the CLI writes)
@@ -100,6 +106,7 @@ class Result:
     n_rr_sets: int = 0
     times: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
+    curve: list | None = None
 
     @property
     def seconds(self):
@@ -134,6 +141,7 @@ class Result:
             "seconds": self.seconds,
             "times": dict(self.times),
             "params": dict(self.params),
+            "curve": None if self.curve is None else [dict(r) for r in self.curve],
         }
 
     def rows(self):

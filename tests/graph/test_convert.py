@@ -135,7 +135,7 @@ def test_from_networkx_multigraph_and_errors():
     M = nx.MultiDiGraph([(1, 2), (1, 2), (2, 3)])
     g = from_networkx(M)
     assert g.m == 2 and g.stats["repeated_edges_merged"] == 1
-    with pytest.raises(SeedwiseError, match="needs value_attr"):
+    with pytest.raises(SeedwiseError, match="name the edge attribute holding it"):
         from_networkx(M, weights="given")
     with pytest.raises(SeedwiseError, match="collide"):
         from_networkx(nx.DiGraph([(1, "1")]))

@@ -88,7 +88,7 @@ def cover_node(v, idx_indptr, idx_sets, offsets, nodes, covered, gain):
 
 
 @kernel
-def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
+def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k, curve=False):
     """Greedy maximum coverage of k nodes among ``allowed`` (bool (n,)).
 
     Returns
@@ -99,6 +99,10 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
     upper : int, min over i = 0..k of Lambda(S_i) + the sum of the k largest
         marginal coverages w.r.t. S_i: an upper bound on the optimal coverage
         (Tang et al. SIGMOD 2018, OPIM-C).
+    uppers : int64 (k,) with ``curve`` (else empty): uppers[j] bounds the optimal
+        coverage of j + 1 nodes the same way (sum of the j + 1 largest marginal
+        coverages), min over every step i = 0..k: for any set S, OPT_j <= Lambda(S)
+        + the j largest marginals w.r.t. S, by submodularity.
     """
     n = idx_indptr.shape[0] - 1
     theta = offsets.shape[0] - 1
@@ -121,6 +125,7 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
     top = np.empty(k, dtype=np.int64)
     coverage = 0
     upper = np.int64(theta) * 2 + 1
+    uppers = np.full(k if curve else 0, upper, dtype=np.int64)
     picked = 0
     for step in range(k + 1):
         # the k largest exact marginal coverages; the first is the greedy pick
@@ -138,6 +143,13 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
             found += 1
         if coverage + total < upper:
             upper = coverage + total
+        if curve:
+            run = coverage
+            for j in range(k):
+                if j < found:
+                    run += gain[key_node(top[j])]
+                if run < uppers[j]:
+                    uppers[j] = run
         if step == k:
             break
         if found == 0:
@@ -159,7 +171,7 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k):
         chosen[v] = True
         coverage += cover_node(v, idx_indptr, idx_sets, offsets, nodes, covered, gain)
         picked += 1
-    return seeds[:picked], gains[:picked], coverage, upper
+    return seeds[:picked], gains[:picked], coverage, upper, uppers
 
 
 @kernel
@@ -207,3 +219,21 @@ def top_sum(gain, cand, lo, hi, k, buf):
     for j in range(k):
         total += buf[j]
     return total
+
+
+@kernel
+def prefix_coverage(offsets, nodes, rank, k):
+    """Lambda(S_1), ..., Lambda(S_k) for the prefixes of a seed sequence, in one pass.
+
+    ``rank[v]`` is v's position in the sequence (k for nodes not in it); a set is
+    first covered by the prefix that holds its smallest-ranked node.
+    """
+    hits = np.zeros(k + 1, dtype=np.int64)
+    for s in range(offsets.shape[0] - 1):
+        best = k
+        for t in range(offsets[s], offsets[s + 1]):
+            r = rank[nodes[t]]
+            if r < best:
+                best = r
+        hits[best] += 1
+    return np.cumsum(hits[:k])

@@ -20,6 +20,7 @@ from ...diffusion import _kernels
 from ...diffusion.monte_carlo import BLOCK, _simulate, lt_intervals, simulator
 from ...results import SelectionResult
 from ...selection.lazy import lazy_forward
+from ...selection.curve import gains_curve
 
 #: Re-evaluations per selected seed assumed by the cost estimate (CELF on
 #: NetHEPT under WC, k = 50: about 14 per round).
@@ -116,13 +117,15 @@ def celf(graph, k, *, model="ic", simulations=10_000, seed=0, threads=None, max_
 
     with timer("selection"):
         if incremental:
-            chosen, value, evaluations = _lazy_greedy_incremental(graph, k, model, simulations, seed, threads,
+            chosen, gains, evaluations = _lazy_greedy_incremental(graph, k, model, simulations, seed, threads,
                                                                   progress)
         else:
-            chosen, value, evaluations = _lazy_greedy(graph, k, model, simulations, seed, threads, progress)
+            chosen, gains, evaluations = _lazy_greedy(graph, k, model, simulations, seed, threads, progress)
     times = timer.done()
+    labels = graph.label(chosen)
     return SelectionResult(
-        algorithm="celf", model=model, k=k, seeds=graph.label(chosen), spread=value / simulations,
+        algorithm="celf", model=model, k=k, seeds=labels, spread=sum(gains) / simulations,
+        curve=gains_curve(labels, np.asarray(gains, dtype=np.float64) / simulations),
         times=times,
         params={"simulations": simulations, "seed": seed, "threads": threads, "max_seconds": max_seconds,
                 "evaluations": evaluations, "estimated_seconds": expected},
@@ -177,17 +180,18 @@ def _lazy_greedy_incremental(graph, k, model, simulations, seed, threads, progre
 
 
 def _select(heap, k, gain_of, commit):
-    """:func:`~seedwise.selection.lazy.lazy_forward` over nodes: (chosen, value, evaluations);
-    ``gain_of(chosen, value, v)``, ``commit(v)`` after each pick."""
-    chosen, value = [], [0]
+    """:func:`~seedwise.selection.lazy.lazy_forward` over nodes: (chosen, their marginal gains,
+    evaluations); ``gain_of(chosen, value, v)``, ``commit(v)`` after each pick."""
+    chosen, gains, value = [], [], [0]
 
     def take(v, gain):
         chosen.append(v)
+        gains.append(gain)
         value[0] += gain
         commit(v)
 
     evaluations = lazy_forward(heap, k, lambda v: gain_of(chosen, value[0], v), take)
-    return chosen, value[0], evaluations
+    return chosen, gains, evaluations
 
 
 def estimate_seconds(graph, k, model, simulations, seed, threads, incremental=True):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..._timer import Timer
 from ..._validation import validated
 from ...backends import make_backend
@@ -17,6 +19,7 @@ from ...memory import MemoryGuard
 from ...results import SelectionResult
 from ...sampling import derive_seed
 from ...selection import log_binomial, select, sizes
+from ...selection.curve import coverage_curve
 from ._args import run_args
 
 
@@ -124,8 +127,10 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
         extra.update(store.describe())
     finally:
         store.close()
+    labels = graph.label(cov.seeds)
     return SelectionResult(
-        algorithm="imm", model=args.model, k=k, seeds=graph.label(cov.seeds),
+        algorithm="imm", model=args.model, k=k, seeds=labels,
+        curve=coverage_curve(labels, np.cumsum(cov.gains), n, len(final)),
         spread=n * cov.coverage / len(final), target=sizes.target_im(args.eps),
         n_rr_sets=search_sets + len(final), times=timer.done(),
         params=args.params(**extra),

@@ -15,13 +15,14 @@ from ...backends import make_backend
 from ...memory import MemoryGuard
 from ...results import SelectionResult
 from ...sampling import derive_seed
-from ...selection import log_binomial, lower_bound, select, sizes, upper_bound
+from ...selection import log_binomial, lower_bound, prefix_coverage, select, sizes, upper_bound
+from ...selection.curve import coverage_curve
 from ._args import run_args
 
 
 @validated
 def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, progress=None,
-           backend="local", address=None, num_workers=None, max_memory=None):
+           backend="local", address=None, num_workers=None, max_memory=None, curve=False):
     """Select k seeds with OPIM-C; the result certifies its own approximation ratio.
 
     Two independent RR collections are grown together: greedy maximum coverage
@@ -55,13 +56,19 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
         Memory budget: bytes, "16G" or "80%" (the default: 80% of the available
         memory). Checked before sampling and before every doubling, from a
         pilot estimate of the RR-set size (see :mod:`seedwise.memory`).
+    curve : bool, default False
+        Also certify every prefix: ``result.curve`` rows then carry sigma_l,
+        sigma_u and their ratio for each j = 1..k (see
+        :mod:`seedwise.selection.curve`); without it the rows carry the
+        spread estimate and marginal gain only.
 
     Returns
     -------
     SelectionResult
         seeds (original ids, selection order), spread (n Lambda_R2(S) / |R2|),
         lower = sigma_l, upper = sigma_u, ratio = sigma_l / sigma_u,
-        target = 1 - 1/e - eps, n_rr_sets = |R1| + |R2|, times per phase.
+        target = 1 - 1/e - eps, n_rr_sets = |R1| + |R2|, times per phase,
+        curve (one row per prefix S_j: spread on R2, marginal gain, certificate).
 
     Raises
     ------
@@ -109,7 +116,7 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
             r2.grow(theta)
         for i in range(1, i_max + 1):
             with timer("selection"):
-                cov = select(r1, k)
+                cov = select(r1, k, curve=curve)
                 cov2 = r2.coverage(cov.seeds)
                 sigma_l = lower_bound(cov2, len(r2), n, a)
                 sigma_u = upper_bound(cov.upper, len(r1), n, a)
@@ -120,13 +127,17 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
             with timer("sampling"):
                 r1.grow(len(r1))
                 r2.grow(len(r2))
+        with timer("selection"):
+            labels = graph.label(cov.seeds)
+            rows = coverage_curve(labels, prefix_coverage(r2, cov.seeds), n, len(r2), uppers=cov.uppers,
+                                  theta_upper=len(r1), a=a)
         extra = dict(rounds=i, i_max=i_max, edges_examined=r1.edges_examined + r2.edges_examined,
                      rr_entries=r1.total + r2.total)
         extra.update(store.describe())
     finally:
         store.close()
     return SelectionResult(
-        algorithm="opim-c", model=args.model, k=k, seeds=graph.label(cov.seeds),
+        algorithm="opim-c", model=args.model, k=k, seeds=labels, curve=rows,
         spread=n * cov2 / len(r2), lower=sigma_l, upper=sigma_u, ratio=ratio, target=target,
         n_rr_sets=len(r1) + len(r2), times=timer.done(),
         params=args.params(**extra),
