@@ -133,11 +133,11 @@ def write_output(path, obj, header, rows):
     write_result(path, obj, header, rows)
 
 
-def check_output_path(path):
-    """Fail before the work starts if ``--output`` cannot be written."""
+def check_output_path(path, suffixes=(".csv", ".json")):
+    """Fail before the work starts if ``--output`` cannot be written (its suffix is one of ``suffixes``)."""
     from .._output import check_output_path
 
-    check_output_path(path)
+    check_output_path(path, suffixes)
 
 
 def _fmt_num(x, digits=1):

@@ -17,12 +17,12 @@ import os
 import sys
 
 # the command modules register themselves
-from . import cim, graph, him, select  # noqa: F401, I001
+from . import cim, graph, him, report, select  # noqa: F401, I001
 from ._common import COMMANDS, PROG, UsageError, _Parser
 
 #: the order `seedwise --help` lists the commands in
 ORDER = ("select", "spread", "info", "datasets", "generate", "convert", "cim", "cim-compare", "recommend",
-         "recommend-eval")
+         "recommend-eval", "report")
 
 
 def build_parser():
