@@ -229,14 +229,30 @@ def test_progress_silent_unless_terminal_and_slow():
     p = Progress("RR sets", stream=buf, enabled=True, delay=3600)
     p(10)
     assert buf.getvalue() == ""  # nothing before the delay
+    p.close()
 
     buf = io.StringIO()
     p = Progress("RR sets", total=100, stream=buf, enabled=True, delay=0, interval=0)
     p(50)
-    assert "RR sets" in buf.getvalue() and "50.0%" in buf.getvalue()
+    assert "RR sets" in buf.getvalue() and "50%" in buf.getvalue()  # drawn by tqdm
     p.close()
     assert buf.getvalue().endswith("\r")
     assert math.isclose(p.count, 50)
+
+    from seedwise import _progress
+
+    _progress.set_quiet(True)
+    try:
+        buf = io.StringIO()
+        p = Progress("RR sets", stream=buf, delay=0)
+        assert not p.enabled
+        p.announce("celf: about 3 minutes")
+        assert buf.getvalue() == ""  # --quiet: not even the announcement
+    finally:
+        _progress.set_quiet(False)
+    buf = io.StringIO()
+    Progress("work", stream=buf).announce("celf: about 3 minutes", total=10)
+    assert buf.getvalue() == "celf: about 3 minutes\n"  # said before the work, terminal or not
 
 
 def test_lt_on_graph_whose_last_nodes_have_no_in_edges():

@@ -1,31 +1,50 @@
-"""A tiny progress indicator for stderr (no tqdm dependency).
+"""Progress on stderr, drawn by tqdm.
 
 Algorithms take ``progress``: any callable that accepts a number of finished work
-items (RR sets, simulations, lines). :class:`Progress` is such a callable; it draws
-nothing until ``delay`` seconds have passed, so short runs stay silent, and nothing at
-all unless its stream is a terminal, so pipes, files and ``--json`` output never see it.
+items (RR sets, simulations, bytes). :class:`Progress` is such a callable around a
+``tqdm`` bar that appears only after ``delay`` seconds (short runs stay silent),
+only when its stream is a terminal (pipes, files and ``--json`` output never see
+it), and never after :func:`set_quiet` (the CLI's ``--quiet``).
+
+An algorithm that knows its work before it starts (CELF's time estimate) calls
+:meth:`Progress.announce`, which prints one line at once and sets the bar's total.
 """
 from __future__ import annotations
 
 import sys
 import threading
-import time
+
+_QUIET = False
+
+
+def set_quiet(quiet=True):
+    """Turn every :class:`Progress` created afterwards off (``--quiet``)."""
+    global _QUIET
+    _QUIET = bool(quiet)
+
+
+def _is_terminal(stream):
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (ValueError, OSError):  # closed stream
+        return False
 
 
 class Progress:
-    """Callable progress counter drawn on one terminal line.
+    """Callable progress counter drawn as a tqdm bar.
 
     Parameters
     ----------
     label : str
         What is being counted, e.g. ``"RR sets"``.
     total : int, optional
-        Expected number of items; with it a bar and a percentage are drawn, without
-        it a running count and rate. May be set later through :attr:`total`.
+        Expected number of items; with it a bar, a percentage and the time left
+        are drawn, without it a running count and rate.
     stream : file, default sys.stderr
     enabled : bool, optional
         Force drawing on or off; by default drawing happens only when ``stream`` is
-        a terminal.
+        a terminal and :func:`set_quiet` was not called.
     delay : float, default 1.0
         Seconds before anything is drawn.
     interval : float, default 0.1
@@ -42,80 +61,76 @@ class Progress:
 
     def __init__(self, label="", total=None, *, stream=None, enabled=None, delay=1.0, interval=0.1):
         self.label = label
-        self.total = total
         self.stream = stream if stream is not None else sys.stderr
+        self._forced_off = enabled is False
         if enabled is None:
-            isatty = getattr(self.stream, "isatty", None)
-            try:
-                enabled = bool(isatty and isatty())
-            except (ValueError, OSError):  # closed stream
-                enabled = False
-        self.enabled = enabled
+            enabled = not _QUIET and _is_terminal(self.stream)
+        self.enabled = bool(enabled)
         self.delay = float(delay)
         self.interval = float(interval)
         self.count = 0
-        self._start = time.perf_counter()
-        self._last_draw = 0.0
-        self._width = 0
         self._lock = threading.Lock()
+        self._bar = None
+        self._total = total
+        if self.enabled:
+            self._open(label, total)
+
+    def _open(self, label, total):
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, desc=label, file=self.stream, delay=self.delay, mininterval=self.interval,
+                         unit_scale=True, dynamic_ncols=True, leave=False, smoothing=0.1)
+
+    @property
+    def total(self):
+        return self._total
+
+    @total.setter
+    def total(self, total):
+        with self._lock:
+            self._total = total
+            if self._bar is not None:
+                self._bar.total = total
+                self._bar.refresh()
 
     def __call__(self, n=1):
         with self._lock:
             self.count += int(n)
-            if not self.enabled:
-                return
-            now = time.perf_counter()
-            if now - self._start < self.delay or now - self._last_draw < self.interval:
-                return
-            self._last_draw = now
-            self._draw(now)
+            if self._bar is not None:
+                self._bar.update(int(n))
 
     def set_label(self, label, total=None):
         """Start counting something else (the count restarts)."""
         with self._lock:
-            self.label = label
-            self.total = total
-            self.count = 0
+            self.label, self._total, self.count = label, total, 0
+            if self._bar is not None:
+                self._bar.close()
+                self._open(label, total)
 
-    def _draw(self, now):
-        elapsed = now - self._start
-        rate = self.count / elapsed if elapsed > 0 else 0.0
-        if self.total:
-            frac = min(self.count / self.total, 1.0)
-            bar = "#" * int(24 * frac)
-            text = f"{self.label} [{bar:<24}] {100 * frac:5.1f}% {_human(self.count)}/{_human(self.total)}"
-        else:
-            text = f"{self.label} {_human(self.count)}"
-        text += f"  {elapsed:.1f} s  {_human(rate)}/s"
-        pad = max(self._width - len(text), 0)
-        self._width = len(text)
-        try:
-            self.stream.write("\r" + text + " " * pad)
-            self.stream.flush()
-        except (ValueError, OSError):
-            self.enabled = False
+    def announce(self, text, total=None):
+        """Print ``text`` on its own line now and set the expected total.
+
+        The line is printed unless the bar was turned off (``enabled=False`` or
+        ``--quiet``), also when the stream is not a terminal: a log should say
+        what a long run expects before it starts.
+        """
+        if self.enabled or not (self._forced_off or _QUIET):
+            try:
+                print(text, file=self.stream, flush=True)
+            except (ValueError, OSError):
+                pass
+        if total is not None:
+            self.total = total
 
     def close(self):
-        """Erase the line if anything was drawn."""
+        """Remove the bar if it was drawn."""
         with self._lock:
-            if self.enabled and self._width:
-                try:
-                    self.stream.write("\r" + " " * self._width + "\r")
-                    self.stream.flush()
-                except (ValueError, OSError):
-                    pass
-            self._width = 0
+            if self._bar is not None:
+                self._bar.close()
+                self._bar = None
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
-
-
-def _human(x):
-    x = float(x)
-    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(x) >= scale:
-            return f"{x / scale:.1f}{unit}"
-    return f"{x:.0f}"

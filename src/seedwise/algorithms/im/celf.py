@@ -63,7 +63,9 @@ def celf(graph, k, *, model="ic", simulations=10_000, seed=0, threads=None, max_
     max_seconds : float, default 3600
         Refuse to run when the estimated time is larger.
     progress : callable, optional
-        Called with the number of MC runs finished after each evaluation.
+        Called with the number of simulations run; if it has an ``announce(text,
+        total)`` method (:class:`seedwise._progress.Progress`), that is called
+        first with the time estimate and the expected number of simulations.
 
     Returns
     -------
@@ -114,6 +116,11 @@ def celf(graph, k, *, model="ic", simulations=10_000, seed=0, threads=None, max_
             f"k={k}, {simulations:,} simulations; max_seconds={max_seconds:g}); use algorithm opim-c, "
             f"or fewer simulations"
         )
+    announce = getattr(progress, "announce", None)
+    if announce is not None:  # say what to expect before the long part starts
+        announce(f"celf: about {_duration(expected)} expected (n={graph.n:,}, k={k}, {simulations:,} simulations "
+                 f"per estimate; max_seconds={max_seconds:g})",
+                 total=simulations * (graph.n + k * LAZY_FACTOR))
 
     with timer("selection"):
         if incremental:
