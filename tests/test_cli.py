@@ -103,16 +103,23 @@ def test_select_output_file_atomic(capsys, tmp_path, suffix):
     obj = run_json(capsys, "select", "--dataset", "email-eu-core", "--k", "4", "--seed", "0",
                    "--output", str(target))
     assert os.listdir(out_dir) == [target.name]  # no temporary leftovers
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(target).st_mode & 0o777 == 0o666 & ~mask  # as open() would create it, not mkstemp's 0600
+    meta = {"model": "ic", "weights": "wc", "graph": "email-eu-core", "directed": True}
     if suffix == ".csv":
         with open(target, newline="") as f:
+            first = f.readline()
             rows = list(csv.reader(f))
-        assert rows[0] == ["rank", "seed"]
+        assert first.startswith("# seedwise: ") and json.loads(first[len("# seedwise: "):]) == meta
+        assert rows[0] == ["rank", "seed", "marginal_gain", "cumulative_spread"]
         assert [int(r[0]) for r in rows[1:]] == [1, 2, 3, 4]
         assert [int(r[1]) for r in rows[1:]] == obj["seeds"]
+        assert float(rows[-1][3]) == pytest.approx(obj["spread"])
     else:
         saved = json.loads(target.read_text())
         assert saved["seeds"] == obj["seeds"]
-        assert SELECT_KEYS <= set(saved)
+        assert SELECT_KEYS <= set(saved) and meta.items() <= saved.items()
 
 
 def test_select_output_bad_suffix_fails_before_work(capsys, tmp_path):

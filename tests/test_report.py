@@ -1,6 +1,5 @@
 """``seedwise report``: one static page from result JSON, checked in a real headless Chromium."""
 import json
-import os
 import re
 import shutil
 import subprocess

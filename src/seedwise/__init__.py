@@ -30,6 +30,7 @@ _LAZY = {
     "from_pandas_edgelist": ("seedwise.graph.interop", "from_pandas_edgelist"),
     "from_scipy_sparse": ("seedwise.graph.interop", "from_scipy_sparse"),
     "cim": ("seedwise.algorithms.cim", "cim"),
+    "cim_compare": ("seedwise.algorithms.cim", "cim_compare"),
     "cim_spread": ("seedwise.algorithms.cim", "cim_spread"),
     "CimResult": ("seedwise.results", "CimResult"),
     "recommend": ("seedwise.algorithms.him", "recommend"),
@@ -39,7 +40,7 @@ _LAZY = {
 
 __all__ = [
     "CimResult", "Graph", "Recommendations", "SeedwiseError", "SeedwiseWarning", "SelectionResult",
-    "SpreadEstimate", "__version__", "cim", "cim_spread", "datasets", "evaluate_recommendations",
+    "SpreadEstimate", "__version__", "cim", "cim_compare", "cim_spread", "datasets", "evaluate_recommendations",
     "from_networkx", "from_pandas_edgelist", "from_scipy_sparse", "load_dataset", "maximize", "read_graph",
     "recommend", "spread", "to_networkx",
 ]

@@ -110,6 +110,7 @@ def render(results, *, title="seedwise report"):
         parts, n = _one(name, kind, obj, colors)
         body.append(parts)
         plots += n
+    files = f"{len(results)} result file{'s' if len(results) != 1 else ''}: " + ", ".join(n for n, _, _ in results)
     doc = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title>
 <style>
@@ -121,7 +122,7 @@ th {{ background: #f2f2f2; }} td.l, th.l {{ text-align: left; }}
 .note {{ color: #555; }} svg {{ background: #fff; }}
 </style></head><body>
 <h1>{_e(title)}</h1>
-<p class="note">{len(results)} result file{'s' if len(results) != 1 else ''}: {_e(', '.join(n for n, _, _ in results))}</p>
+<p class="note">{_e(files)}</p>
 {''.join(body)}
 </body></html>
 """
@@ -299,7 +300,8 @@ def _svg_chart(series, xlabel, ylabel, *, colors, log_y=False, width=900, height
            f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#888"/>']
     for t in _ticks(x0, x1, integer=True):
         out.append(f'<line x1="{px(t):.1f}" y1="{top + ph}" x2="{px(t):.1f}" y2="{top + ph + 5}" stroke="#888"/>'
-                   f'<text x="{px(t):.1f}" y="{top + ph + 18}" font-size="11" text-anchor="middle">{_e(_tick(t))}</text>')
+                   f'<text x="{px(t):.1f}" y="{top + ph + 18}" font-size="11" '
+                   f'text-anchor="middle">{_e(_tick(t))}</text>')
     yt = [10.0 ** e for e in range(int(fy0), int(fy1) + 1)] if log_y else _ticks(y0, y1)
     for t in yt:
         y = py(t)

@@ -1,4 +1,5 @@
-"""Result objects: one hierarchy for the three problems, and the spread estimate.
+"""Result objects: one hierarchy for the three problems, the spread estimate, and the
+comparison tables (:class:`Comparison`, :class:`MetricTable`).
 
 :class:`Result` holds what every answer shares (algorithm, k, the spread estimate,
 the certificate sigma_l / sigma_u against its target, RR sets, times, parameters)
@@ -22,6 +23,21 @@ import numpy as np
 TARGET_MET = "target met"
 STOPPED_AT_THETA_MAX = "stopped at theta_max"
 NO_CERTIFICATE = "no certificate"
+
+
+def frame(rows, columns):
+    """A pandas DataFrame of ``rows`` (tuples) with ``columns``; a clear error without pandas."""
+    try:
+        import pandas as pd
+    except ImportError:
+        from ._validation import SeedwiseError
+
+        raise SeedwiseError("to_pandas needs pandas: pip install 'seedwise[interop]'") from None
+    return pd.DataFrame.from_records(list(rows), columns=list(columns))
+
+
+def _nan(x):
+    return float("nan") if x is None else x
 
 
 def _short(items, limit=8):
@@ -55,6 +71,12 @@ class SpreadEstimate:
         return {"spread": self.mean, "ci95": list(self.ci95), "simulations": self.simulations,
                 "method": self.method, "seconds": self.seconds}
 
+    def to_pandas(self):
+        """One row: spread, ci95_low, ci95_high, simulations, method, seconds."""
+        lo, hi = self.ci95
+        return frame([(self.mean, lo, hi, self.simulations, self.method, self.seconds)],
+                     ["spread", "ci95_low", "ci95_high", "simulations", "method", "seconds"])
+
     def __repr__(self):
         lo, hi = self.ci95
         return (f"<SpreadEstimate {self.mean:,.2f} (95% CI {lo:,.2f} .. {hi:,.2f}, "
@@ -85,12 +107,6 @@ class Result:
         Seconds per phase ("sampling", "selection", ...), and "total".
     params : dict
         eps, delta, seed, threads and anything else the run used.
-    curve : list of dict or None
-        Spread against k for every prefix of the seeds, from the run's own
-        samples (RR sets, or CELF's simulations): one row per j = 1..k with
-        ``k``, ``seed``, ``marginal_gain``, ``spread`` and, for OPIM-C with
-        ``curve=True``, ``lower_bound``, ``upper_bound``, ``approximation``
-        (see :mod:`seedwise.selection.curve`). None for the heuristics.
     """
 
     #: column names of :meth:`rows` (and of the CSV the CLI writes)
@@ -106,7 +122,6 @@ class Result:
     n_rr_sets: int = 0
     times: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
-    curve: list | None = None
 
     @property
     def seconds(self):
@@ -141,7 +156,6 @@ class Result:
             "seconds": self.seconds,
             "times": dict(self.times),
             "params": dict(self.params),
-            "curve": None if self.curve is None else [dict(r) for r in self.curve],
         }
 
     def rows(self):
@@ -150,13 +164,7 @@ class Result:
 
     def to_pandas(self):
         """:meth:`rows` as a pandas DataFrame (columns ``ROW_HEADER``)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            from ._validation import SeedwiseError
-
-            raise SeedwiseError("to_pandas needs pandas: pip install pandas") from None
-        return pd.DataFrame(list(self.rows()), columns=list(self.ROW_HEADER))
+        return frame(self.rows(), self.ROW_HEADER)
 
     def _summary(self):
         """The class's part of the repr, after the algorithm."""
@@ -181,18 +189,35 @@ class SelectionResult(Result):
     model : str
     seeds : list
         Original ids in selection order.
+    curve : list of dict or None
+        Spread against k for every prefix of the seeds, from the run's own
+        samples (RR sets, or CELF's simulations): one row per j = 1..k with
+        ``k``, ``seed``, ``marginal_gain``, ``spread`` and, for OPIM-C with
+        ``curve=True``, ``lower_bound``, ``upper_bound``, ``approximation``
+        (see :mod:`seedwise.selection.curve`). None for the heuristics.
     """
 
-    ROW_HEADER = ("rank", "seed")
+    ROW_HEADER = ("rank", "seed", "marginal_gain", "cumulative_spread", "lower_bound", "upper_bound",
+                  "approximation")
 
     model: str
     seeds: list
+    curve: list | None = None
 
     def _fields(self):
-        return {"model": self.model, "seeds": list(self.seeds)}
+        return {"model": self.model, "seeds": list(self.seeds),
+                "curve": None if self.curve is None else [dict(r) for r in self.curve]}
 
     def rows(self):
-        return [(i, s) for i, s in enumerate(self.seeds, 1)]
+        """One tuple per seed: rank, seed, marginal_gain, cumulative_spread (the spread
+        of the first ``rank`` seeds), lower_bound, upper_bound, approximation (the
+        certificate of that prefix, with ``maximize(..., curve=True)``). NaN where the
+        run has no such number (heuristics estimate nothing)."""
+        nan = float("nan")
+        if self.curve is None:
+            return [(i, s, nan, nan, nan, nan, nan) for i, s in enumerate(self.seeds, 1)]
+        return [(r["k"], r["seed"], r["marginal_gain"], r["spread"], _nan(r["lower_bound"]), _nan(r["upper_bound"]),
+                 _nan(r["approximation"])) for r in self.curve]
 
     def _summary(self):
         return f"{self.model} k={self.k}: seeds [{_short(self.seeds)}]"
@@ -227,6 +252,8 @@ class CimResult(Result):
         Size of the union of all friends.
     aps_without_candidates : list
         APs whose out-neighbours are all APs: reported, never silently dropped.
+    pick : int64 (p,) or None
+        Position of each recommendation in the order the algorithm picked them.
     """
 
     ROW_HEADER = ("ap", "rank", "friend", "marginal_gain", "weight")
@@ -238,6 +265,21 @@ class CimResult(Result):
     edge_weights: np.ndarray
     distinct_seeds: int
     aps_without_candidates: list = field(default_factory=list)
+    pick: np.ndarray | None = None
+
+    def to_pandas(self):
+        """One row per recommendation, grouped by AP in rank order: ``ROW_HEADER``, then
+        pick (the selection step) and cumulative_spread (the sum of the marginal gains
+        of every recommendation picked up to this one: the estimate of the union's
+        spread so far). NaN where the algorithm has no gains."""
+        gains = self.marginal_gains.astype(np.float64)
+        pick = np.arange(len(gains)) if self.pick is None else np.asarray(self.pick)
+        in_order = np.argsort(pick, kind="stable")
+        cumulative = np.empty(len(gains))
+        cumulative[in_order] = np.cumsum(gains[in_order])
+        rows = [(*r[:3], _nan(r[3]), r[4], int(p), float(c))
+                for r, p, c in zip(self.rows(), pick.tolist(), cumulative.tolist())]
+        return frame(rows, (*self.ROW_HEADER, "pick", "cumulative_spread"))
 
     def _per_ap(self, values):
         bounds = self.indptr.tolist()
@@ -284,6 +326,7 @@ class CimResult(Result):
         order = np.lexsort((np.arange(len(ap_of)), -self.edge_weights, ap_of))
         return replace(self, friends=[self.friends[i] for i in order.tolist()],
                        marginal_gains=self.marginal_gains[order], edge_weights=self.edge_weights[order],
+                       pick=None if self.pick is None else np.asarray(self.pick)[order],
                        params={**self.params, "rank_by_weight": True})
 
     def _summary(self):
@@ -356,3 +399,57 @@ class Recommendations(Result):
     def _summary(self):
         skipped = f", {len(self.skipped)} unknown inviters skipped" if self.skipped else ""
         return f"k={self.k}: {len(self.inviters):,} inviters, {len(self):,} pairs{skipped}"
+
+
+#: Columns of :meth:`Comparison.to_pandas`, one row per (algorithm, k).
+COMPARISON_COLUMNS = ("algorithm", "k", "spread", "ci95_low", "ci95_high", "simulations", "distinct_seeds",
+                      "recommendations", "seconds", "estimate", "lower_bound", "upper_bound", "approximation",
+                      "rr_sets", "error")
+
+
+class Comparison(list):
+    """The records of :func:`seedwise.cim_compare`: one dict per (algorithm, k), the keys of
+    ``seedwise cim-compare --json`` (a refused run has ``error`` instead of numbers).
+
+    Attributes
+    ----------
+    query : CimQuery
+        The APs, candidates and passive graph every run shared.
+    simulations : int
+        Monte-Carlo runs behind each ``spread``.
+    """
+
+    def __init__(self, records=(), *, query=None, simulations=None):
+        super().__init__(records)
+        self.query = query
+        self.simulations = simulations
+
+    def to_dict(self):
+        """The object of ``seedwise cim-compare --json``."""
+        q = self.query
+        return {"aps": q.d, "aps_without_candidates": list(q.aps_without_candidates), "passive_nodes": q.passive.n,
+                "query_seconds": q.seconds, "simulations": self.simulations, "results": [dict(r) for r in self]}
+
+    def to_pandas(self):
+        """One row per (algorithm, k) with the columns ``COMPARISON_COLUMNS``."""
+        nan = float("nan")
+        rows = []
+        for r in self:
+            lo, hi = r.get("ci95") or (nan, nan)
+            rows.append(tuple(lo if c == "ci95_low" else hi if c == "ci95_high" else
+                              (r.get(c) if r.get(c) is not None or c == "error" else nan)
+                              for c in COMPARISON_COLUMNS))
+        return frame(rows, COMPARISON_COLUMNS)
+
+
+class MetricTable(dict):
+    """method -> {metric: value} (:func:`seedwise.evaluate_recommendations`); a dict with
+    :meth:`to_pandas`: one row per method, one column per metric."""
+
+    def to_dict(self):
+        return {m: dict(row) for m, row in self.items()}
+
+    def to_pandas(self):
+        metrics = list(next(iter(self.values()))) if self else []
+        df = frame([(m, *(row[k] for k in metrics)) for m, row in self.items()], ["method", *metrics])
+        return df.set_index("method")

@@ -46,16 +46,29 @@ def register_command(name, *, help, arguments, run, description=None):
 
 # ------------------------------------------------------------------ helpers
 def add_graph_arguments(p, *, weights=True, undirected=True):
-    """``--graph FILE | --dataset NAME``, ``--undirected``, ``--weights``, ``--no-cache``."""
+    """``--graph FILE | --dataset NAME``, ``--undirected``/``--directed``, ``--weights``, the table
+    column flags and ``--no-cache``."""
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--graph", metavar="FILE",
-                     help="edge list (text or .gz, 'u v [value]' per line) or binary .swg graph")
+                     help="edge list (text or .gz, 'u v [value]' per line), binary .swg, Matrix Market .mtx, "
+                          "GraphML/GEXF/GML, Parquet/Arrow, or CSV with a header line")
     src.add_argument("--dataset", metavar="NAME", help="an embedded dataset (see `seedwise datasets`)")
     if undirected:
-        p.add_argument("--undirected", action="store_true", help="read each line as an edge in both directions")
+        way = p.add_mutually_exclusive_group()
+        way.add_argument("--undirected", action="store_true", help="read each edge in both directions")
+        way.add_argument("--directed", action="store_true",
+                         help="read an edge list directed even when its header says undirected "
+                              "(default: as the file says)")
     if weights:
         p.add_argument("--weights", default=None, metavar="SCHEME",
                        help=WEIGHTS_HELP + "; a binary graph keeps its stored scheme unless given")
+    p.add_argument("--source-col", default=None, metavar="NAME",
+                   help="tables (CSV with a header, Parquet, Arrow): the column of edge tails (default source)")
+    p.add_argument("--target-col", default=None, metavar="NAME",
+                   help="tables: the column of edge heads (default target)")
+    p.add_argument("--weight-col", default=None, metavar="NAME",
+                   help="tables: the probability column (GraphML/GEXF/GML: the edge attribute); "
+                        "implies --weights given unless --weights counts")
     p.add_argument("--no-cache", dest="cache", action="store_false",
                    help="do not read or write the binary cache of a parsed graph")
 
@@ -71,7 +84,7 @@ def add_scale_arguments(p):
                    help="where RR sets live: this process (default) or a Ray cluster")
     p.add_argument("--address", default=None, metavar="auto|HOST:PORT",
                    help="Ray cluster to join with --backend ray (default: start a local one)")
-    p.add_argument("--max-memory", default=None, metavar="BYTES|80%%",
+    p.add_argument("--max-memory", default=None, metavar="BYTES|80%",
                    help="refuse runs whose estimated memory exceeds this (default 80%% of available RAM)")
 
 
@@ -98,15 +111,29 @@ def load_graph(args):
 
     weights = getattr(args, "weights", None)
     cache = getattr(args, "cache", True)
+    columns = {k: getattr(args, f"{k}_col", None) for k in ("source", "target", "weight")}
     if args.dataset is not None:
         from .. import datasets
 
         d = datasets.get(args.dataset)
         if getattr(args, "undirected", False) and d.directed:
             raise UsageError(f"--undirected does not apply to --dataset {d.name} (it is read as published)")
+        if any(columns.values()):
+            raise UsageError("--source-col, --target-col and --weight-col apply to --graph tables, not --dataset")
         return api.load_dataset(d.name, weights=weights or "wc", cache=cache), d.name
-    g = api.read_graph(args.graph, directed=not getattr(args, "undirected", False), weights=weights, cache=cache)
+    directed = False if getattr(args, "undirected", False) else (True if getattr(args, "directed", False) else None)
+    g = api.read_graph(args.graph, directed=directed, weights=weights, cache=cache, **columns)
     return g, args.graph
+
+
+def require(module, flag, extra):
+    """Fail at once, before any work, when ``flag`` needs an optional package that is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        from .._validation import SeedwiseError
+
+        raise SeedwiseError(f"{flag} needs {module}: pip install 'seedwise[{extra}]'")
 
 
 def progress_bar(label, total=None):
@@ -126,11 +153,19 @@ def emit(args, obj, text):
         print(text)
 
 
-def write_output(path, obj, header, rows):
-    """Write ``--output``: JSON (``obj``) or CSV (``header``, ``rows``) by suffix, atomically."""
-    from .._output import write_result
+def write_output(path, obj, header, rows, meta=None):
+    """Write ``--output``: JSON (``obj``) or CSV (``header``, ``rows``) by suffix, atomically.
 
-    write_result(path, obj, header, rows)
+    ``meta`` (model, weights, graph, ...) goes into the JSON object, and into a CSV as a
+    first comment line ``# seedwise: {...}`` that :func:`seedwise.graph.readers.read_result_meta`
+    reads back (seeds readers skip ``#`` lines).
+    """
+    from .._output import csv_text, dumps, format_of, write_atomic, write_result
+
+    if meta and format_of(path) == ".csv":
+        write_atomic(path, f"# seedwise: {dumps(meta)}\n" + csv_text(header, rows))
+        return
+    write_result(path, {**(meta or {}), **obj}, header, rows)
 
 
 def check_output_path(path, suffixes=(".csv", ".json")):
@@ -194,13 +229,16 @@ def certificate_line(lower, upper, ratio, target, eps):
 
 def _graph_line(g, name):
     kind = "directed" if g.directed else "undirected, both directions"
+    if g.stats.get("undirected_by") == "header":
+        kind += "; the file's header says undirected"
     return f"{name}: {g.n:,} nodes, {g.m:,} edges ({kind}), weights {g.weights}"
 
 
 # ------------------------------------------------------------------ commands on a graph
-def _on_graph(arguments, run, *, scale=False):
+def _on_graph(arguments, run, *, scale=False, precheck=None):
     """A command whose flags are the graph flags plus ``arguments(p)`` and whose
-    ``run(args, graph)`` gets the loaded graph."""
+    ``run(args, graph)`` gets the loaded graph; ``precheck(args)`` runs before the
+    graph loads (optional packages, output paths)."""
 
     def declare(p):
         add_graph_arguments(p)
@@ -211,6 +249,8 @@ def _on_graph(arguments, run, *, scale=False):
     def execute(args):
         if scale:
             scale_options(args)  # flag combinations, before the graph loads
+        if precheck is not None:
+            precheck(args)
         graph, _ = load_graph(args)
         return run(args, graph)
 

@@ -16,15 +16,15 @@ Examples
 from __future__ import annotations
 
 import math
-import os
 import sys
 
-from ._common import _on_graph, add_once, int_at_least, register_command
+from ._common import _on_graph, add_once, int_at_least, progress_bar, register_command, require
 
 ALGORITHMS = ("rr-opim+", "rr-opim", "mg-opim", "mg-greedy", "rr-greedy", "local-degree", "local-pagerank",
               "local-opim-c", "local-imm")
 COMPARE_DEFAULT = "rr-opim+,rr-opim,local-degree,local-pagerank,local-opim-c"
 ROW_HEADER = ["ap", "rank", "friend", "marginal_gain", "weight"]
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 SHOW_APS = 10
 
 
@@ -44,6 +44,8 @@ def _query_arguments(p):
     add_once(p, "--delta", type=float, default=None, help="failure probability in (0, 1) (default 1/n)")
     add_once(p, "--seed", type=int_at_least(0), default=0, metavar="S", help="random seed (default 0)")
     add_once(p, "--threads", type=int_at_least(1), default=None, metavar="T", help="threads (default: all cores)")
+    add_once(p, "--model", default="ic", type=str.lower, choices=("ic", "lt"),
+             help="diffusion model on the passive graph (default ic)")
 
 
 def cim_arguments(p):
@@ -68,7 +70,8 @@ def cim_compare_arguments(p):
     add_once(p, "--ks", default=None, metavar="K1,K2,...", help="capacities to compare, e.g. 2,5,10,20")
     add_once(p, "--simulations", type=int_at_least(1), default=10_000,
          help="Monte-Carlo runs on the passive graph per evaluation (default 10000)")
-    add_once(p, "--plot", metavar="FILE.png", help="draw spread, distinct seeds and time against k")
+    add_once(p, "--plot", metavar="FILE.png",
+             help="draw spread (95%% CI), distinct seeds and time against k (.png, .svg, .pdf; needs matplotlib)")
     add_once(p, "--json", action="store_true", help="print JSON (one object per algorithm and k)")
 
 
@@ -99,12 +102,6 @@ def _query(args, graph):
         source = f"{args.ap_fraction:g} of the nodes drawn with seed {args.seed}"
     caps = read_capacities(args.capacities, graph) if args.capacities else None
     return aps, caps, source
-
-
-def _progress(label):
-    from .._progress import Progress
-
-    return Progress(label)
 
 
 def _fmt(x, digits=1):
@@ -175,11 +172,11 @@ def run_cim(args, graph):
     aps, caps, source = _query(args, graph)
     if args.k is None and caps is None:
         raise _error("--k is required (or give every AP a capacity with --capacities)")
-    bar = _progress("RR sets")
+    bar = progress_bar("RR sets")
     try:
         res = cim(graph, aps, args.k, algorithm=args.algorithm, eps=args.eps, delta=args.delta, capacities=caps,
                   seed=args.seed, threads=args.threads, rank_by_weight=args.rank_by_weight, progress=bar,
-                  model=getattr(args, "model", "ic") or "ic", backend=getattr(args, "backend", "local"),
+                  model=args.model, backend=getattr(args, "backend", "local"),
                   address=getattr(args, "address", None), max_memory=getattr(args, "max_memory", None))
     finally:
         bar.close()
@@ -218,10 +215,17 @@ def _parse_list(text, flag, kind):
     return list(dict.fromkeys(t.lower() for t in items))
 
 
+def _compare_precheck(args):
+    """--plot: its suffix and matplotlib, before the graph loads."""
+    if args.plot:
+        _check_output(args.plot, PLOT_SUFFIXES, "--plot")
+        require("matplotlib", "--plot", "plot")
+
+
 def run_cim_compare(args, graph):
     """Run ``seedwise cim-compare`` on ``graph``: every algorithm at every k, spread by MC on P."""
     from .._output import dumps
-    from ..algorithms.cim import TooSlowError, build_query, cim, cim_spread
+    from ..algorithms.cim import cim_compare
 
     algorithms = _parse_list(args.algorithms, "--algorithms", str)
     if args.ks is not None:
@@ -230,44 +234,26 @@ def run_cim_compare(args, graph):
         ks = [args.k]
     else:
         raise _error("give --k K or --ks K1,K2,...")
-    _check_output(args.plot, (".png",), "--plot")
     aps, caps, source = _query(args, graph)
-    query = build_query(graph, aps)
-    model = getattr(args, "model", "ic") or "ic"
-    records = []
-    for k in ks:
-        for name in algorithms:
-            rec = {"algorithm": name, "k": k}
-            try:
-                res = cim(graph, query, k, algorithm=name, eps=args.eps, delta=args.delta, capacities=caps,
-                          seed=args.seed, threads=args.threads, model=model)
-            except TooSlowError as e:
-                rec["error"] = str(e)
-                records.append(rec)
-                print(f"note: {name} at k={k} skipped: {e}", file=sys.stderr)
-                continue
-            bar = _progress(f"MC {name} k={k}")
-            try:
-                est = cim_spread(graph, query, res, simulations=args.simulations, seed=args.seed,
-                                 threads=args.threads, model=model, progress=bar)
-            finally:
-                bar.close()
-            rec.update(spread=est.mean, ci95=list(est.ci95), simulations=est.simulations,
-                       distinct_seeds=res.distinct_seeds, recommendations=len(res.friends),
-                       seconds=res.seconds, times=dict(res.times), estimate=res.spread,
-                       lower_bound=res.lower, upper_bound=res.upper, approximation=res.ratio,
-                       rr_sets=res.n_rr_sets)
-            records.append(rec)
-    if args.plot:
-        _plot(records, args.plot)
+    bar = progress_bar("cim-compare")  # relabelled per algorithm and k
+    try:
+        records = cim_compare(graph, aps, ks, algorithms, simulations=args.simulations, eps=args.eps,
+                              delta=args.delta, capacities=caps, seed=args.seed, threads=args.threads,
+                              model=args.model, progress=bar,
+                              on_skip=lambda name, k, msg: print(f"note: {name} at k={k} skipped: {msg}",
+                                                                 file=sys.stderr))
+    finally:
+        bar.close()
     if args.json:
-        print(dumps({"aps": query.d, "aps_without_candidates": list(query.aps_without_candidates),
-                     "passive_nodes": query.passive.n, "query_seconds": query.seconds,
-                     "simulations": args.simulations, "results": records}))
-        return 0
-    print(_compare_table(records, query, source, args))
-    if args.plot:
-        print(f"wrote {args.plot}")
+        print(dumps(records.to_dict()))
+    else:
+        print(_compare_table(records, records.query, source, args))
+    if args.plot:  # after the table: a failing plot does not lose it
+        from .plot import plot_compare
+
+        plot_compare(records, args.plot)
+        if not args.json:
+            print(f"wrote {args.plot}")
     return 0
 
 
@@ -292,41 +278,6 @@ def _compare_table(records, query, source, args):
     return "\n".join([head, "", fmt(cols), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
 
 
-def _plot(records, path):
-    """Three panels against k: spread (MC on P), distinct seeds, time; one line per algorithm."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
-    names = list(dict.fromkeys(r["algorithm"] for r in records))
-    for name in names:
-        rs = [r for r in records if r["algorithm"] == name and "error" not in r]
-        if not rs:
-            continue
-        ks = [r["k"] for r in rs]
-        axes[0].plot(ks, [r["spread"] for r in rs], marker="o", label=name)
-        axes[1].plot(ks, [r["distinct_seeds"] for r in rs], marker="o", label=name)
-        axes[2].plot(ks, [max(r["seconds"], 1e-4) for r in rs], marker="o", label=name)
-    for ax, title in zip(axes, ("spread on P (MC)", "distinct seeds", "time (s)")):
-        ax.set_xlabel("k (friends per AP)")
-        ax.set_title(title)
-        ax.grid(alpha=0.3)
-    axes[2].set_yscale("log")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(folder, "." + os.path.basename(path) + ".tmp.png")
-    try:
-        fig.savefig(tmp, dpi=120)
-        os.replace(tmp, path)
-    finally:
-        plt.close(fig)
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 register_command("cim", help="capacity constrained IM: up to k friends per active participant",
                  description="Choose at most --k friends (out-neighbours that are not APs) for every active "
                              "participant so that their union spreads furthest on the passive graph "
@@ -335,4 +286,4 @@ register_command("cim", help="capacity constrained IM: up to k friends per activ
 register_command("cim-compare", help="compare CIM algorithms on one query: spread, distinct seeds, time",
                  description="Run several CIM algorithms on the same AP set for each capacity k and measure the "
                              "spread of every answer on the passive graph by Monte-Carlo.",
-                 **_on_graph(cim_compare_arguments, run_cim_compare))
+                 **_on_graph(cim_compare_arguments, run_cim_compare, precheck=_compare_precheck))

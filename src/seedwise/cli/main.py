@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 # the command modules register themselves
 from . import cim, graph, him, report, select  # noqa: F401, I001
@@ -40,6 +41,7 @@ def build_parser():
     for cmd in sorted(COMMANDS.values(), key=lambda c: order.get(c.name, len(order))):
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description or cmd.help)
         cmd.arguments(p)
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress bar or notes on stderr")
         p.set_defaults(_run=cmd.run)
     return parser
 
@@ -61,8 +63,13 @@ def main(argv=None):
         return 2
     except SystemExit as e:  # --help, --version
         return e.code if isinstance(e.code, int) else 0
+    from .. import _progress
+
+    _progress.set_quiet(getattr(args, "quiet", False))
     try:
-        return int(args._run(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return int(args._run(args) or 0)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -75,6 +82,11 @@ def main(argv=None):
         return 0
     except Exception as e:  # noqa: BLE001 - every failure becomes an exit status
         return _report(e, debug)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """A warning (e.g. a graph that looks undirected) as one stderr line."""
+    print(f"{PROG}: warning: {_one_line(message)}", file=sys.stderr)
 
 
 def _report(e, debug):

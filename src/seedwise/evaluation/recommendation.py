@@ -43,6 +43,7 @@ from .._validation import HIM, SeedwiseError, validated
 from ..algorithms.him import METHODS, recommend, resolve_inviters
 from ..graph.csr import ranges
 from ..graph.readers import lookup_ids, read_pairs
+from ..results import MetricTable
 from . import _kernels
 
 
@@ -293,9 +294,10 @@ def evaluate_recommendations(graph, aps, truth_pairs, methods=METHODS, k_max=3, 
 
     Returns
     -------
-    dict
-        method -> {"recall@K", ..., "ndcg@K", ..., "nspread@K", ..., "seconds"} (K = 1..k_max;
-        seconds = time of the recommender run).
+    MetricTable
+        A dict method -> {"recall@K", ..., "ndcg@K", ..., "nspread@K", ..., "seconds"}
+        (K = 1..k_max; seconds = time of the recommender run); ``to_pandas()``
+        gives one row per method.
 
     Raises
     ------
@@ -324,4 +326,4 @@ def evaluate_recommendations(graph, aps, truth_pairs, methods=METHODS, k_max=3, 
                 row[f"{name}@{K}"] = res[f"{name}@{K}"]
         row["seconds"] = seconds
         out[m] = row
-    return out
+    return MetricTable(out)

@@ -30,8 +30,8 @@ import numpy as np
 
 from .._validation import InputFileError, SeedwiseError
 from .binary import MAGIC
-from .io import open_decompressed
 from .interop import edges_from_columns, from_networkx, value_scheme
+from .io import open_decompressed
 
 __all__ = ["Sniffed", "sniff", "read_formatted", "symmetric", "TABLE_FORMATS", "NETWORKX_FORMATS"]
 

@@ -334,8 +334,9 @@ def edges_from_columns(columns, names, source, target, weight, *, directed, sche
     if len(src) == 0:
         raise SeedwiseError(f"the graph is empty: {where} has no rows")
     for c, arr in ((source, src), (target, dst)):
-        if _missing(arr).any():
-            raise SeedwiseError(f"column {c!r} must not contain missing ids (row {int(np.flatnonzero(_missing(arr))[0])})")
+        missing = _missing(arr)
+        if missing.any():
+            raise SeedwiseError(f"column {c!r} must not contain missing ids (row {int(np.flatnonzero(missing)[0])})")
     if src.dtype == object or dst.dtype == object or src.dtype.kind != dst.dtype.kind:
         src, dst = src.astype(str), dst.astype(str)
     values = None

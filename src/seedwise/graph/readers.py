@@ -184,6 +184,28 @@ def read_seeds(path):
     return ids
 
 
+def read_result_meta(path):
+    """What a result file records about its run: ``model``, ``weights``, ``graph``, ... (a dict,
+    empty when it records nothing).
+
+    Reads the keys of a JSON object, or the ``# seedwise: {...}`` first line of a CSV
+    written by ``seedwise select --output``.
+    """
+    path = os.fspath(path)
+    text = open_text(path, "seeds")
+    head = text.lstrip()
+    try:
+        if head.startswith("{"):
+            obj = json.loads(text)
+        elif head.startswith("# seedwise:"):
+            obj = json.loads(head.splitlines()[0][len("# seedwise:"):])
+        else:
+            return {}
+    except json.JSONDecodeError:
+        return {}
+    return {k: obj[k] for k in ("model", "weights", "graph", "algorithm", "directed") if k in obj}
+
+
 # ------------------------------------------------------------------ CIM: APs and capacities
 @validated
 def read_aps(path, ap_set=1):

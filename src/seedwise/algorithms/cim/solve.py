@@ -225,7 +225,7 @@ def _result(q, name, k, cap, out, times, params):
         edge_weights=q.cand_weight[pos].astype(np.float64), distinct_seeds=int(distinct.sum()),
         spread=out.get("spread"), lower=out.get("lower"), upper=out.get("upper"), ratio=out.get("ratio"),
         target=out.get("target"), n_rr_sets=int(out.get("n_rr_sets", 0)), times=times,
-        aps_without_candidates=list(q.aps_without_candidates), params=params,
+        aps_without_candidates=list(q.aps_without_candidates), params=params, pick=order,
     )
 
 
