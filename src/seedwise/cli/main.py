@@ -64,10 +64,12 @@ def main(argv=None):
     except SystemExit as e:  # --help, --version
         return e.code if isinstance(e.code, int) else 0
     from .. import _progress
+    from .._validation import SeedwiseWarning
 
     _progress.set_quiet(getattr(args, "quiet", False))
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("always", SeedwiseWarning)  # shown, as one line, whatever the filters say
             warnings.showwarning = _show_warning
             return int(args._run(args) or 0)
     except KeyboardInterrupt:

@@ -273,12 +273,12 @@ def recommendation_metrics(recs, truth, k_max=3, *, spread="inviter", ispread_va
 @validated(**HIM)
 def evaluate_recommendations(graph, aps, truth_pairs, methods=METHODS, k_max=3, *, capacity=4,
                              willingness=None, eps=0.1, delta=None, seed=0, threads=None,
-                             skip_unknown=False, spread="inviter"):
+                             skip_unknown=False, spread="inviter", weight=None):
     """Run several recommenders on the same inviters and score them against observed pairs.
 
     Parameters
     ----------
-    graph : Graph
+    graph : Graph, networkx graph, scipy.sparse matrix or pandas DataFrame
     aps : path or sequence of ids
         The inviters.
     truth_pairs : path, SpreadTruth or (src ids, dst ids)
@@ -291,6 +291,9 @@ def evaluate_recommendations(graph, aps, truth_pairs, methods=METHODS, k_max=3, 
         As in :func:`seedwise.algorithms.him.recommend`.
     spread : {"inviter", "union"}, default "inviter"
         How Spread@K and ISpread@K add up over inviters (see the module notes).
+    weight : str, optional
+        The probability attribute or column when ``graph`` is a networkx or
+        pandas graph (see :func:`seedwise.graph.as_graph`).
 
     Returns
     -------

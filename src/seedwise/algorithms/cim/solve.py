@@ -62,12 +62,12 @@ ANY_BACKEND = ("rr-opim+", "rr-opim")
 @validated(**CIM)
 def cim(graph, aps, k, *, algorithm="rr-opim+", eps=0.1, delta=None, capacities=None, seed=0, threads=None,
         rank_by_weight=False, progress=None, model="ic", backend="local", address=None, num_workers=None,
-        max_memory=None, **options):
+        max_memory=None, weight=None, **options):
     """Choose at most k friends per active participant to maximise the spread of their union.
 
     Parameters
     ----------
-    graph : Graph
+    graph : Graph, networkx graph, scipy.sparse matrix or pandas DataFrame
         The social network G; edge (u, v) means u can influence v.
     aps : list of original ids, or CimQuery
         The active participants A. A :class:`CimQuery` from :func:`build_query`
@@ -102,6 +102,9 @@ def cim(graph, aps, k, *, algorithm="rr-opim+", eps=0.1, delta=None, capacities=
     max_memory : int or str, optional
         Memory budget of the OPIM family (bytes, "16G", "80%"; default 80% of the
         available RAM): the run is refused before sampling a round that would not fit.
+    weight : str, optional
+        The probability attribute or column when ``graph`` is a networkx or
+        pandas graph (see :func:`seedwise.graph.as_graph`).
     **options
         ``start="authors"|"paper"`` (OPIM family: the first RR collection size, see
         Notes); ``min_rr_sets`` (OPIM family, default 0: start R1 and R2 at no fewer
@@ -231,13 +234,13 @@ def _result(q, name, k, cap, out, times, params):
 
 @validated(**CIM)
 def cim_spread(graph, aps, assignments_or_result, *, simulations=10_000, rr_sets=None, seed=0, threads=None,
-               model="ic", progress=None):
+               model="ic", progress=None, weight=None):
     """Spread on the passive graph P of the union of recommended friends, measured
     independently of the selection.
 
     Parameters
     ----------
-    graph : Graph
+    graph : Graph, networkx graph, scipy.sparse matrix or pandas DataFrame
     aps : list of original ids, or CimQuery
         The APs that define P = G minus A.
     assignments_or_result : CimResult, dict (AP id -> friend ids), or iterable of friend ids
@@ -250,6 +253,9 @@ def cim_spread(graph, aps, assignments_or_result, *, simulations=10_000, rr_sets
     threads : int, optional
     model : {"ic", "lt"}, default "ic"
     progress : callable, optional
+    weight : str, optional
+        The probability attribute or column when ``graph`` is a networkx or
+        pandas graph (see :func:`seedwise.graph.as_graph`).
 
     Returns
     -------

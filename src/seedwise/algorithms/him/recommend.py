@@ -60,12 +60,12 @@ def _pagerank(graph):
 
 @validated(**HIM)
 def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None, eps=0.1, delta=None,
-              seed=0, threads=None, skip_unknown=False, rr_sets=None, max_memory=None, progress=None):
+              seed=0, threads=None, skip_unknown=False, rr_sets=None, max_memory=None, progress=None, weight=None):
     """Recommend up to ``k`` invitees (out-neighbours) to each inviter.
 
     Parameters
     ----------
-    graph : Graph
+    graph : Graph, networkx graph, scipy.sparse matrix or pandas DataFrame
         Edge probability P_ij = ``graph.out_prob`` (given, or derived from
         interaction counts with ``weights="counts"``, or WC).
     aps : path or sequence of ids
@@ -94,6 +94,9 @@ def recommend(graph, aps, k, *, method="hetero-im", capacity=4, willingness=None
         memory by default, "16G", bytes); checked before sampling.
     progress : callable, optional
         Called with the number of RR sets sampled.
+    weight : str, optional
+        The probability attribute or column when ``graph`` is a networkx or
+        pandas graph (see :func:`seedwise.graph.as_graph`).
 
     Returns
     -------
