@@ -138,3 +138,30 @@ def test_report_command(capsys, tmp_path):
     assert "<svg" in page and "cumulative spread" in page
     code, out, err = run(capsys, "report", str(sel), "--output", str(tmp_path / "r.txt"))
     assert_usage_error(code, out, err)
+
+
+def test_small_fixes(capsys, tmp_path, monkeypatch):
+    big = tmp_path / "big.txt"
+    big.write_text("".join(f"{i} {i + 1}\n{i} {i + 7}\n" for i in range(40_000)))  # above the cache threshold
+    first = run_json(capsys, "info", "--graph", str(big))
+    again = run_json(capsys, "info", "--graph", str(big))
+    assert (first["cache"], again["cache"]) == ("written", "hit")  # info --json reports the cache
+    code, out, err = run(capsys, "select", "--help")
+    assert "BYTES|80%" in out and "80%%" not in out
+    code, out, err = run(capsys, "spread", "--help")
+    assert "95% confidence" in out and "%%" not in out
+    code, out, err = run(capsys, "convert", str(big), str(tmp_path / "big.txt2"))
+    assert_usage_error(code, out, err)
+    assert "OUT_FILE must end in .swg" in err and not (tmp_path / "big.txt2").exists()
+    code, out, err = run(capsys, "generate", "rmat", "--edges", "10k", "--output", str(tmp_path / "g.txt"))
+    assert_usage_error(code, out, err)
+    obj = run_json(capsys, "generate", "rmat", "--edges", "10k", "--output", str(tmp_path / "g.swg"))
+    assert obj["edges_drawn"] == 10_000
+    assert obj["edges"] + obj["self_loops_dropped"] + obj["repeated_edges_merged"] == 10_000
+    code, out, err = run(capsys, "generate", "rmat", "--edges", "10k", "--output", str(tmp_path / "g.swg"))
+    assert f"{obj['edges']:,} edges, 10,000 drawn (R-MAT draws every edge independently" in out
+    for d in run_json(capsys, "datasets"):
+        assert d["path"] and seedwise.load_dataset(d["name"]).n == d["nodes"]
+        if d["ap_file"]:  # a path that --aps takes as it is
+            cim = run_json(capsys, "cim", "--dataset", d["name"], "--aps", d["ap_path"], "--k", "1")
+            assert cim["assignments"]

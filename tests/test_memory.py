@@ -1,4 +1,6 @@
 """Memory budget: parsing, refusal before sampling, and a conservative estimate."""
+import re
+
 import numpy as np
 import pytest
 
@@ -54,6 +56,12 @@ def test_tiny_budget_refuses_before_sampling():
         assert part in msg, part
     with pytest.raises(MemoryBudgetError, match="IMM needs about"):
         imm(g, 5, seed=0, max_memory=1 << 20)
+    # the parts add up to the total, and the numba allowance is named
+    assert "allowance for numba" in msg
+    unit = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+    sizes = [float(x) * unit[u] for x, u in re.findall(r"([0-9.]+) (B|KiB|MiB|GiB)\b", msg.split("over the")[0])]
+    total, parts = sizes[0], sizes[1:2] + sizes[3:]  # sizes[2] is the per-set size
+    assert sum(parts) == pytest.approx(total, rel=0.002)
 
 
 def test_refuses_before_a_doubling():

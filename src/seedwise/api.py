@@ -206,7 +206,9 @@ def datasets():
     -------
     list of dict
         Keys ``name``, ``description``, ``nodes``, ``edges``, ``directed``,
-        ``citation``, ``source``, ``file`` and ``ap_file`` (CIM query sets or None).
+        ``citation``, ``source``, ``file`` and ``ap_file`` (CIM query sets or None),
+        ``path`` and ``ap_path``: absolute paths of those files, usable as
+        ``--graph`` and ``--aps`` (None where there is no such file on disk).
 
     Examples
     --------

@@ -333,6 +333,9 @@ class MemoryGuard:
         need = self.estimate(count)
         p = self.pilot
         per_set = BYTES_PER_ENTRY * p.upper + BYTES_PER_SET
+        share = -(-int(count) // self.workers)
+        sets = per_set * share
+        buffers = need - sets - self.graph_bytes - OVERHEAD  # greedy arrays, per-thread sampling buffers
         where = f" per worker ({self.workers} workers)" if self.workers > 1 else ""
         hint = "a larger eps (RR sets scale with 1/eps^2)"
         if self.threads > 1:
@@ -340,11 +343,11 @@ class MemoryGuard:
         hint += ", the Ray backend (--backend ray) to spread RR sets over machines"
         hint += ", or a larger --max-memory"
         raise MemoryBudgetError(
-            f"{self.algorithm} needs about {format_bytes(need)}{where} for {stage} "
-            f"({count:,} RR sets of ~{p.mean:.1f} nodes each, {format_bytes(per_set)} per set "
-            f"with its index, graph {format_bytes(self.graph_bytes)}), "
-            f"over the memory budget of {format_bytes(self.budget)}; "
-            f"use {hint}")
+            f"{self.algorithm} needs about {format_bytes(need)}{where} for {stage} = "
+            f"{format_bytes(sets)} for {share:,} RR sets (~{p.mean:.1f} nodes each, {format_bytes(per_set)} "
+            f"per set with its index) + {format_bytes(self.graph_bytes)} graph + {format_bytes(OVERHEAD)} "
+            f"allowance for numba's runtime and compilation + {format_bytes(buffers)} greedy and sampling "
+            f"buffers, over the memory budget of {format_bytes(self.budget)}; use {hint}")
 
     def worst_case(self):
         """Estimated bytes at theta_max RR sets (None if theta_max is unknown)."""

@@ -168,11 +168,11 @@ def write_output(path, obj, header, rows, meta=None):
     write_result(path, {**(meta or {}), **obj}, header, rows)
 
 
-def check_output_path(path, suffixes=(".csv", ".json")):
-    """Fail before the work starts if ``--output`` cannot be written (its suffix is one of ``suffixes``)."""
+def check_output_path(path, suffixes=(".csv", ".json"), flag="--output"):
+    """Fail before the work starts if ``flag`` cannot be written (its suffix is one of ``suffixes``)."""
     from .._output import check_output_path
 
-    check_output_path(path, suffixes)
+    check_output_path(path, suffixes, flag)
 
 
 def _fmt_num(x, digits=1):

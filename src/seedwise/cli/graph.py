@@ -11,6 +11,7 @@ from ._common import (
     _rows,
     add_graph_arguments,
     add_run_arguments,
+    check_output_path,
     emit,
     load_graph,
     progress_bar,
@@ -86,11 +87,18 @@ def _generate_arguments(p):
 def _generate_run(args):
     from ..graph.generators import generate_rmat
 
+    check_output_path(args.output, (".swg",))
     t0 = time.perf_counter()
-    out = generate_rmat(args.edges, nodes=args.nodes, seed=args.seed, output=args.output, threads=args.threads)
+    g = generate_rmat(args.edges, nodes=args.nodes, seed=args.seed, output=args.output, threads=args.threads)
     seconds = time.perf_counter() - t0
-    obj = {"generator": "rmat", "output": args.output, "seed": args.seed, "seconds": seconds}
-    return _wrote(args, obj, out, "R-MAT, ", f"seed {args.seed}, {seconds:.2f} s")
+    loops, merged = g.stats.get("self_loops_dropped", 0), g.stats.get("repeated_edges_merged", 0)
+    obj = {"generator": "rmat", "output": args.output, "seed": args.seed, "seconds": seconds,
+           "edges_drawn": args.edges, "self_loops_dropped": loops, "repeated_edges_merged": merged}
+    why = ""
+    if g.m != args.edges:  # say why the count is not the one asked for
+        why = (f"{args.edges:,} drawn (R-MAT draws every edge independently: {loops:,} were self-loops and "
+               f"{merged:,} repeated an earlier edge), ")
+    return _wrote(args, obj, g, "R-MAT, ", f"{why}seed {args.seed}, {seconds:.2f} s")
 
 
 def _wrote(args, obj, out, before, after):
@@ -119,6 +127,7 @@ def _convert_run(args):
 
     if not os.path.exists(args.input):
         raise FileNotFoundError(2, "edge list not found", args.input)
+    check_output_path(args.output, (".swg",), "OUT_FILE")
     t0 = time.perf_counter()
     total = os.path.getsize(args.input) if not args.input.endswith((".gz", ".bz2", ".xz")) else None
     bar = progress_bar("bytes parsed", total)

@@ -9,6 +9,7 @@ The registry is plain data so that ``seedwise datasets`` runs without numpy.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from importlib import resources
 
@@ -136,7 +137,16 @@ def path(name, *, ap=False):
 
 
 def _list():
-    return [d.to_dict() for d in DATASETS.values()]
+    """Every dataset as a dict, with ``path`` and ``ap_path``: the files themselves (absolute
+    paths to pass to ``--graph`` and ``--aps``; None for a zipped install or no AP sets)."""
+    return [{**d.to_dict(), "path": _on_disk(d.file), "ap_path": _on_disk(d.ap_file)} for d in DATASETS.values()]
+
+
+def _on_disk(file):
+    if file is None:
+        return None
+    p = resources.files(__name__).joinpath(file)
+    return str(p) if isinstance(p, os.PathLike) and os.path.isfile(p) else None
 
 
 class _CallableModule(type(resources)):
