@@ -21,7 +21,7 @@ def physic():
 def test_selection_rows(physic, algorithm, curve):
     res = seedwise.maximize(physic, 5, algorithm=algorithm, seed=0, curve=curve)
     d, df = res.to_dict(), res.to_pandas()
-    assert list(df.columns) == list(res.COLUMNS)
+    assert list(df.columns) == list(res.ROW_HEADER)
     assert df["rank"].tolist() == list(range(1, 6)) and df["seed"].tolist() == d["seeds"]
     if algorithm == "degree":
         assert df["cumulative_spread"].isna().all()

@@ -256,7 +256,7 @@ class CimResult(Result):
         Position of each recommendation in the order the algorithm picked them.
     """
 
-    ROW_HEADER = ("ap", "rank", "friend", "marginal_gain", "weight")
+    ROW_HEADER = ("ap", "rank", "friend", "marginal_gain", "weight", "pick", "cumulative_spread")
 
     ap_ids: list
     indptr: np.ndarray
@@ -266,20 +266,6 @@ class CimResult(Result):
     distinct_seeds: int
     aps_without_candidates: list = field(default_factory=list)
     pick: np.ndarray | None = None
-
-    def to_pandas(self):
-        """One row per recommendation, grouped by AP in rank order: ``ROW_HEADER``, then
-        pick (the selection step) and cumulative_spread (the sum of the marginal gains
-        of every recommendation picked up to this one: the estimate of the union's
-        spread so far). NaN where the algorithm has no gains."""
-        gains = self.marginal_gains.astype(np.float64)
-        pick = np.arange(len(gains)) if self.pick is None else np.asarray(self.pick)
-        in_order = np.argsort(pick, kind="stable")
-        cumulative = np.empty(len(gains))
-        cumulative[in_order] = np.cumsum(gains[in_order])
-        rows = [(*r[:3], _nan(r[3]), r[4], int(p), float(c))
-                for r, p, c in zip(self.rows(), pick.tolist(), cumulative.tolist())]
-        return frame(rows, (*self.ROW_HEADER, "pick", "cumulative_spread"))
 
     def _per_ap(self, values):
         bounds = self.indptr.tolist()
@@ -311,12 +297,20 @@ class CimResult(Result):
                 "aps_without_candidates": list(self.aps_without_candidates)}
 
     def rows(self):
-        """(ap, rank, friend, marginal_gain, weight) per recommendation; rank from 1,
-        marginal_gain None where the algorithm has none."""
-        gains = [None if math.isnan(g) else g for g in self.marginal_gains.tolist()]
-        weights = self.edge_weights.tolist()
-        bounds = self.indptr.tolist()
-        return [(ap, j - a + 1, self.friends[j], gains[j], weights[j])
+        """One tuple per recommendation, grouped by AP in rank order (``ROW_HEADER``): ap,
+        rank (from 1), friend, marginal_gain, weight, pick (the selection step) and
+        cumulative_spread (the sum of the marginal gains of every recommendation
+        picked up to this one: the estimate of the union's spread so far); gains and
+        cumulative spreads are None where the algorithm has none."""
+        gains = self.marginal_gains.astype(np.float64)
+        pick = np.arange(len(gains)) if self.pick is None else np.asarray(self.pick)
+        in_order = np.argsort(pick, kind="stable")
+        cumulative = np.empty(len(gains))
+        cumulative[in_order] = np.cumsum(gains[in_order])
+        none = lambda x: None if math.isnan(x) else x  # noqa: E731
+        weights, bounds = self.edge_weights.tolist(), self.indptr.tolist()
+        gains, cumulative, pick = gains.tolist(), cumulative.tolist(), pick.tolist()
+        return [(ap, j - a + 1, self.friends[j], none(gains[j]), weights[j], int(pick[j]), none(cumulative[j]))
                 for ap, a, b in zip(self.ap_ids, bounds[:-1], bounds[1:]) for j in range(a, b)]
 
     def ranked_by_weight(self):

@@ -53,7 +53,7 @@ def test_rows_gains_weights_and_rank_by_weight(g):
     res = cim(g, [0, 1], 3, seed=0)
     rows = list(res.rows())
     assert len(rows) == len(res.friends) == 5  # friend 5 is shared: only one AP takes it
-    for ap, rank, friend, gain, weight in rows:
+    for ap, rank, friend, gain, weight, _, _ in rows:
         assert res.assignments[ap][rank - 1] == friend
         ai, fi = g.index_of([ap, friend])
         lo, hi = g.out_indptr[ai], g.out_indptr[ai + 1]
@@ -100,12 +100,14 @@ def test_cli_cim_json_and_outputs(g, tmp_path, capsys):
     assert status == 0 and "rr-opim" in out and "wrote 4 rows" in out
     with open(csv_path) as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["ap", "rank", "friend", "marginal_gain", "weight"] and len(rows) == 5
+    assert rows[0] == ["ap", "rank", "friend", "marginal_gain", "weight", "pick", "cumulative_spread"]
+    assert len(rows) == 5
     call(["cim", "--aps", str(aps), "--k", "1", "--output", str(json_path), "--algorithm", "local-degree"],
          g, capsys)
     with open(json_path) as f:
         objs = json.load(f)
-    assert [sorted(o) for o in objs] == [sorted(["ap", "rank", "friend", "marginal_gain", "weight"])] * 2
+    assert [sorted(o) for o in objs] == [sorted(["ap", "rank", "friend", "marginal_gain", "weight", "pick",
+                                                 "cumulative_spread"])] * 2
     assert objs[0]["marginal_gain"] is None
     assert not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
 

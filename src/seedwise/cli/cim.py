@@ -23,7 +23,6 @@ from ._common import _on_graph, add_once, int_at_least, progress_bar, register_c
 ALGORITHMS = ("rr-opim+", "rr-opim", "mg-opim", "mg-greedy", "rr-greedy", "local-degree", "local-pagerank",
               "local-opim-c", "local-imm")
 COMPARE_DEFAULT = "rr-opim+,rr-opim,local-degree,local-pagerank,local-opim-c"
-ROW_HEADER = ["ap", "rank", "friend", "marginal_gain", "weight"]
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 SHOW_APS = 10
 
@@ -58,7 +57,8 @@ def cim_arguments(p):
          help="list each AP's friends by descending edge weight (intimacy), as deployed")
     add_once(p, "--json", action="store_true", help="print one JSON object")
     add_once(p, "--output", metavar="FILE",
-         help="write rows (ap, rank, friend, marginal_gain, weight) to FILE (.csv or .json)")
+         help="write rows (ap, rank, friend, marginal_gain, weight, pick, cumulative_spread) to FILE "
+                  "(.csv or .json)")
 
 
 def cim_compare_arguments(p):
@@ -181,9 +181,9 @@ def run_cim(args, graph):
     finally:
         bar.close()
     if args.output:
-        rows = list(res.rows())
-        objs = [dict(zip(ROW_HEADER, r)) for r in rows]
-        write_result(args.output, objs, ROW_HEADER, [["" if x is None else x for x in r] for r in rows])
+        rows = res.rows()
+        objs = [dict(zip(res.ROW_HEADER, r)) for r in rows]
+        write_result(args.output, objs, res.ROW_HEADER, [["" if x is None else x for x in r] for r in rows])
     if args.json:
         print(dumps(res.to_dict()))
         return 0
