@@ -165,3 +165,21 @@ def test_small_fixes(capsys, tmp_path, monkeypatch):
         if d["ap_file"]:  # a path that --aps takes as it is
             cim = run_json(capsys, "cim", "--dataset", d["name"], "--aps", d["ap_path"], "--k", "1")
             assert cim["assignments"]
+
+
+def test_cim_compare_progress_per_algorithm():
+    import io
+    import re
+
+    from seedwise._progress import Progress
+    from seedwise.algorithms.cim import random_aps
+
+    g = seedwise.load_dataset("cim-physic")
+    buf = io.StringIO()
+    bar = Progress("cim-compare", stream=buf, enabled=True, delay=0, interval=0)
+    seedwise.cim_compare(g, random_aps(g, 0.05, 0), [1, 2], ["rr-opim+", "local-degree"], simulations=300,
+                         progress=bar)
+    bar.close()
+    labels = set(re.findall(r"([a-z+-]+ k=\d: (?:RR sets|MC on P))", buf.getvalue()))
+    assert labels == {f"{a} k={k}: {what}" for a in ("rr-opim+", "local-degree") for k in (1, 2)
+                      for what in ("RR sets", "MC on P")}

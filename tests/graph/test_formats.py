@@ -182,6 +182,15 @@ def test_csv_named_columns_in_other_order(tmp_path):
         seedwise.read_graph(p, source="from", target="to", weight="nope")
 
 
+def test_csv_with_names_reads_like_the_edge_list(tmp_path):
+    p = tmp_path / "e.csv"
+    p.write_text("\ufeffsrc,dst,w\n10,20,1\n20,30,2\n30,10,3\n10,20,4\n")
+    for weights in ("counts", "wc"):
+        g = seedwise.read_graph(p, weights=weights, cache=False)
+        ref = seedwise.graph.io.read_graph(p, weights=weights, cache=False)  # the text parser
+        assert g.stats["format"] == "csv" and edges_of(g) == edges_of(ref)
+
+
 def test_integer_csv_header_keeps_integer_ids(tmp_path):
     p = tmp_path / "e.csv"
     p.write_text("source,target\n1,2\n2,3\n10,1\n")

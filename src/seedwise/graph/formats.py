@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import InputFileError, SeedwiseError
+from . import _schemes
 from .binary import MAGIC
 from .interop import edges_from_columns, from_networkx, value_scheme
 from .io import open_decompressed
@@ -295,6 +296,8 @@ def _read_table(name, fmt, header, directed, weights, source, target, weight):
         raise InputFileError(f"{name}: a table of edges needs at least two columns; got {names}")
     src = source or ("source" if "source" in names else names[0])
     dst = target or ("target" if "target" in names else names[1])
+    if weight is None and len(names) == 3 and weights is not None and _schemes.parse(weights).needs_values:
+        weight = names[2]  # as in an edge list: the third column holds the value the scheme reads
     scheme = value_scheme(weight, weights, "column (--weight-col)")
     cols = {c: _column(table, c) for c in (src, dst, weight) if c is not None and c in names}
     return edges_from_columns(cols, names, src, dst, weight, directed=directed is not False, scheme=scheme,
@@ -314,31 +317,36 @@ def _read_ipc(name):
 
 
 def _read_csv(name, header):
+    """pyarrow's multi-threaded CSV reader on the file itself (it decompresses .gz and .bz2);
+    leading comment lines are skipped and the id columns read as text, so that ids keep
+    their spelling."""
+    import pyarrow as pa
     import pyarrow.csv as pcsv
 
     with open(name, "rb") as f:
         magic = f.read(8)
     with open_decompressed(name, magic) as f:
-        data = f.read()
-    text = data.decode("utf-8-sig", "replace")
-    first = next(ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(("#", "%")))
-    delim = next((d for d in (",", "\t", ";") if d in first), " ")
-    # leading comment lines are skipped; every column is read as text first so that ids keep their spelling
-    skip = text.splitlines().index(first)
-    import pyarrow as pa
-
-    opts = pcsv.ReadOptions(skip_rows=skip)
-    parse = pcsv.ParseOptions(delimiter=delim)
-    convert = pcsv.ConvertOptions(column_types={c: pa.string() for c in header[:2]})
-    return pcsv.read_csv(pa.BufferReader(text.encode("utf-8")), read_options=opts, parse_options=parse,
-                         convert_options=convert)
+        head = f.read(SNIFF_BYTES).decode("utf-8", "replace").lstrip("\ufeff")
+    lines = head.splitlines()
+    skip = next(i for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith(("#", "%")))
+    delim = next((d for d in (",", "\t", ";") if d in lines[skip]), " ")
+    options = dict(read_options=pcsv.ReadOptions(skip_rows=skip), parse_options=pcsv.ParseOptions(delimiter=delim),
+                   convert_options=pcsv.ConvertOptions(column_types={c: pa.string() for c in header[:2]}))
+    if name.lower().endswith((".gz", ".bz2")) or magic[:2] not in (b"\x1f\x8b", b"BZ", b"\xfd7"):
+        return pcsv.read_csv(name, **options)
+    with open_decompressed(name, magic) as f:  # compressed, but not named so: pyarrow cannot tell
+        return pcsv.read_csv(pa.BufferReader(f.read()), **options)
 
 
 def _column(table, c):
+    """A column as numpy: text as a fixed-width str array (converted in C, not per item),
+    numbers as they are; with missing values, an object array with None (reported)."""
+    import pyarrow as pa
+
     col = table.column(c)
     arr = col.to_numpy(zero_copy_only=False)
-    if arr.dtype == object:
-        arr = np.array([None if x is None else str(x) for x in arr], dtype=object)
+    if col.null_count == 0 and (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return arr.astype(str)
     return arr
 
 
