@@ -109,10 +109,10 @@ def test_select_output_file_atomic(capsys, tmp_path, suffix):
     meta = {"model": "ic", "weights": "wc", "graph": "email-eu-core", "directed": True}
     if suffix == ".csv":
         with open(target, newline="") as f:
-            first = f.readline()
             rows = list(csv.reader(f))
-        assert first.startswith("# seedwise: ") and json.loads(first[len("# seedwise: "):]) == meta
-        assert rows[0] == ["rank", "seed", "marginal_gain", "cumulative_spread"]
+        assert rows[0] == ["rank", "seed", "marginal_gain", "cumulative_spread", "model", "weights", "graph",
+                           "directed"]
+        assert all(r[4:] == ["ic", "wc", "email-eu-core", "True"] for r in rows[1:])
         assert [int(r[0]) for r in rows[1:]] == [1, 2, 3, 4]
         assert [int(r[1]) for r in rows[1:]] == obj["seeds"]
         assert float(rows[-1][3]) == pytest.approx(obj["spread"])

@@ -23,6 +23,11 @@ def test_lt_round_trip_select_output_then_spread(capsys, tmp_path, suffix):
     sel = run_json(capsys, "select", "--dataset", "cim-physic", "--k", "5", "--model", "lt", "--output", str(out))
     got = run_json(capsys, "spread", "--dataset", "cim-physic", "--seeds-file", str(out), "--simulations", "3000")
     assert got["model"] == "lt" and got["seeds"] == sel["seeds"]
+    if suffix == ".csv":  # a plain table for pandas too: the run's settings are columns
+        pd = pytest.importorskip("pandas")
+        df = pd.read_csv(out)
+        assert df["seed"].tolist() == sel["seeds"] and set(df["model"]) == {"lt"}
+        assert df["cumulative_spread"].iloc[-1] == pytest.approx(sel["spread"])
     g = seedwise.load_dataset("cim-physic")
     lt = seedwise.spread(g, sel["seeds"], model="lt", simulations=3000, seed=0)
     ic = seedwise.spread(g, sel["seeds"], model="ic", simulations=3000, seed=0)

@@ -100,14 +100,15 @@ def test_cli_cim_json_and_outputs(g, tmp_path, capsys):
     assert status == 0 and "rr-opim" in out and "wrote 4 rows" in out
     with open(csv_path) as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["ap", "rank", "friend", "marginal_gain", "weight", "pick", "cumulative_spread"]
-    assert len(rows) == 5
+    assert rows[0] == ["ap", "rank", "friend", "marginal_gain", "weight", "pick", "cumulative_spread", "model",
+                       "weights", "graph", "directed"]  # the row, then the run's settings
+    assert len(rows) == 5 and rows[1][7:9] == ["ic", g.weights]
     call(["cim", "--aps", str(aps), "--k", "1", "--output", str(json_path), "--algorithm", "local-degree"],
          g, capsys)
     with open(json_path) as f:
         objs = json.load(f)
     assert [sorted(o) for o in objs] == [sorted(["ap", "rank", "friend", "marginal_gain", "weight", "pick",
-                                                 "cumulative_spread"])] * 2
+                                                 "cumulative_spread", "model", "weights", "graph", "directed"])] * 2
     assert objs[0]["marginal_gain"] is None
     assert not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
 

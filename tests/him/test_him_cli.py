@@ -78,7 +78,7 @@ def test_recommend_output_csv(aps, tmp_path, capsys, method):
     assert rc == 0 and "written to" in text
     with out.open() as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["inviter", "rank", "invitee", "score"]
+    assert rows[0] == ["inviter", "rank", "invitee", "score", "weights", "graph", "directed"]  # + the run's settings
     assert [r[:2] for r in rows[1:]] == [["1", "1"], ["1", "2"], ["1", "3"], ["6", "1"], ["6", "2"]]
     assert not list(tmp_path.glob(".*tmp"))
 

@@ -153,19 +153,29 @@ def emit(args, obj, text):
         print(text)
 
 
+def run_meta(args, graph, model=None):
+    """What an output file records about its run: model, weights, graph (name) and direction."""
+    meta = {"model": model} if model else {}
+    name = getattr(args, "dataset", None) or getattr(args, "graph", None)
+    meta.update(weights=graph.weights, graph=name, directed=graph.directed)
+    return meta
+
+
 def write_output(path, obj, header, rows, meta=None):
     """Write ``--output``: JSON (``obj``) or CSV (``header``, ``rows``) by suffix, atomically.
 
-    ``meta`` (model, weights, graph, ...) goes into the JSON object, and into a CSV as a
-    first comment line ``# seedwise: {...}`` that :func:`seedwise.graph.readers.read_result_meta`
-    reads back (seeds readers skip ``#`` lines).
+    ``meta`` (model, weights, graph) goes into the JSON object as keys, and into a CSV as
+    columns repeated on every row, so that pandas and spreadsheets read the file as it is
+    and :func:`seedwise.graph.readers.read_result_meta` finds the run's settings.
     """
-    from .._output import csv_text, dumps, format_of, write_atomic, write_result
+    from .._output import write_result
 
-    if meta and format_of(path) == ".csv":
-        write_atomic(path, f"# seedwise: {dumps(meta)}\n" + csv_text(header, rows))
-        return
-    write_result(path, {**(meta or {}), **obj}, header, rows)
+    meta = meta or {}
+    if isinstance(obj, list):  # one JSON object per row: each carries the settings
+        obj = [{**row, **meta} for row in obj]
+    else:
+        obj = {**meta, **obj}
+    write_result(path, obj, [*header, *meta], [(*r, *meta.values()) for r in rows])
 
 
 def check_output_path(path, suffixes=(".csv", ".json"), flag="--output"):

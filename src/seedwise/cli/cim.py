@@ -18,7 +18,16 @@ from __future__ import annotations
 import math
 import sys
 
-from ._common import _on_graph, add_once, int_at_least, progress_bar, register_command, require
+from ._common import (
+    _on_graph,
+    add_once,
+    int_at_least,
+    progress_bar,
+    register_command,
+    require,
+    run_meta,
+    write_output,
+)
 
 ALGORITHMS = ("rr-opim+", "rr-opim", "mg-opim", "mg-greedy", "rr-greedy", "local-degree", "local-pagerank",
               "local-opim-c", "local-imm")
@@ -165,7 +174,7 @@ def _ap_table(res, limit=SHOW_APS):
 # ------------------------------------------------------------------ run
 def run_cim(args, graph):
     """Run ``seedwise cim`` on ``graph``; prints a summary (or JSON), writes ``--output``."""
-    from .._output import dumps, write_result
+    from .._output import dumps
     from ..algorithms.cim import cim
 
     _check_output(args.output)
@@ -183,7 +192,8 @@ def run_cim(args, graph):
     if args.output:
         rows = res.rows()
         objs = [dict(zip(res.ROW_HEADER, r)) for r in rows]
-        write_result(args.output, objs, res.ROW_HEADER, [["" if x is None else x for x in r] for r in rows])
+        write_output(args.output, objs, res.ROW_HEADER, [["" if x is None else x for x in r] for r in rows],
+                     meta=run_meta(args, graph, args.model))
     if args.json:
         print(dumps(res.to_dict()))
         return 0

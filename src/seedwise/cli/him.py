@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import _on_graph, add_once, int_at_least, register_command
+from ._common import _on_graph, add_once, int_at_least, register_command, run_meta, write_output
 
 METHODS = ("hetero-im", "hetero-ir", "prob", "degree", "pagerank")
 SPREAD_MODES = ("inviter", "union")
@@ -64,7 +64,7 @@ def _skip_note(skipped, total_known):
 
 def run_recommend(args, graph):
     """Run ``seedwise recommend`` on ``graph``; prints rows (or JSON), writes ``--output``."""
-    from .._output import dumps, write_result
+    from .._output import dumps
     from ..algorithms.him import recommend
 
     _check_output(args.output)
@@ -74,7 +74,7 @@ def run_recommend(args, graph):
     _skip_note(recs.skipped, len(recs.inviters))
     obj = recs.to_dict()
     if args.output:
-        write_result(args.output, obj, ROW_HEADER, recs.rows())
+        write_output(args.output, obj, ROW_HEADER, recs.rows(), meta=run_meta(args, graph))
     if args.json:
         print(dumps(obj))
         return 0

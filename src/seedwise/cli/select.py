@@ -22,6 +22,7 @@ from ._common import (
     progress_bar,
     register_command,
     require,
+    run_meta,
     scale_options,
     write_output,
 )
@@ -44,8 +45,8 @@ def _select_arguments(p):
     add_scale_arguments(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--output", metavar="FILE",
-                   help="also write the seeds to FILE (.csv: rank,seed,marginal_gain,cumulative_spread; .json), "
-                        "recording the model, weights and graph for `seedwise spread --seeds-file`")
+                   help="also write the seeds to FILE (.csv: rank, seed, marginal_gain, cumulative_spread; .json), "
+                        "with the model, weights and graph for `seedwise spread --seeds-file`")
     p.add_argument("--plot", metavar="FILE",
                    help="draw the spread against k = 1..K (with OPIM-C's certificate at each k) to FILE "
                         "(.png, .svg or .pdf; needs matplotlib)")
@@ -80,7 +81,7 @@ def _select_run(args):
                            curve=bool(args.plot) and args.algorithm == "opim-c", **options)
     finally:
         bar.close()
-    meta = {"model": res.model, "weights": g.weights, "graph": name, "directed": g.directed}
+    meta = run_meta(args, g, res.model)
     obj = {**res.to_dict(), **meta}
     if args.output:
         write_output(args.output, obj, ["rank", "seed", "marginal_gain", "cumulative_spread"],

@@ -85,6 +85,23 @@ def as_graph(graph, weight=None):
                         f"or a pandas edge DataFrame; got {type(graph).__name__}")
 
 
+def _package(name, user):
+    """The optional package ``name``, or an error that says how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise SeedwiseError(f"{user} needs {name}: pip install 'seedwise[interop]'") from None
+
+
+def _renamed(weight, old, old_name):
+    """``weight``, or the value of its older name ``old_name``; an error when both differ."""
+    if old is not None and weight is not None and old != weight:
+        raise SeedwiseError(f"give the weight once: weight= ({old_name}= is its older name)")
+    return weight if weight is not None else old
+
+
 # ----------------------------------------------------------------- networkx
 def _node_table(nodes):
     """Sorted id array (int64 or str) for a list of node labels; error on collisions."""
@@ -126,15 +143,10 @@ def from_networkx(G, *, weight=None, weights=None, value_attr=None):
         Not a networkx graph, no edges, colliding labels, an edge without the
         attribute, bad values, or an attribute the scheme would ignore.
     """
-    try:
-        import networkx as nx
-    except ImportError:
-        raise SeedwiseError("from_networkx needs networkx: pip install 'seedwise[interop]'") from None
+    nx = _package("networkx", "from_networkx")
     if not isinstance(G, nx.Graph):
         raise SeedwiseError(f"from_networkx needs a networkx graph; got {type(G).__name__}")
-    if value_attr is not None and weight is not None and value_attr != weight:
-        raise SeedwiseError("give the edge attribute once: weight= (value_attr= is its older name)")
-    attr = weight if weight is not None else value_attr
+    attr = _renamed(weight, value_attr, "value_attr")
     scheme = value_scheme(attr, weights, "edge attribute")
     nodes = list(G.nodes())
     if not nodes or G.number_of_edges() == 0:
@@ -185,10 +197,7 @@ def to_networkx(graph, *, weight=None):
     SeedwiseError
         networkx is not installed.
     """
-    try:
-        import networkx as nx
-    except ImportError:
-        raise SeedwiseError("to_networkx needs networkx: pip install 'seedwise[interop]'") from None
+    nx = _package("networkx", "to_networkx")
     graph = as_graph(graph)
     attr = weight or graph.stats.get("weight_attr") or "weight"
     u = np.repeat(np.arange(graph.n), np.diff(graph.out_indptr))
@@ -306,15 +315,10 @@ def from_pandas_edgelist(df, source="source", target="target", weight=None, *, d
         Missing columns, missing (NaN) ids, no rows, bad values, or a column the
         scheme would ignore.
     """
-    try:
-        import pandas as pd
-    except ImportError:
-        raise SeedwiseError("from_pandas_edgelist needs pandas: pip install 'seedwise[interop]'") from None
+    pd = _package("pandas", "from_pandas_edgelist")
     if not isinstance(df, pd.DataFrame):
         raise SeedwiseError(f"from_pandas_edgelist needs a pandas DataFrame; got {type(df).__name__}")
-    if value is not None and weight is not None and value != weight:
-        raise SeedwiseError("give the weight column once: weight= (value= is its older name)")
-    col = weight if weight is not None else value
+    col = _renamed(weight, value, "value")
     scheme = value_scheme(col, weights, "column")
     cols = [source, target] + ([col] if col is not None else [])
     return edges_from_columns({c: df[c].to_numpy() for c in cols if c in df.columns}, list(map(str, df.columns)),

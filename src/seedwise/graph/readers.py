@@ -8,6 +8,7 @@ the same whatever the file. Errors name the file and the line.
 """
 from __future__ import annotations
 
+import csv
 import errno
 import gzip
 import json
@@ -184,26 +185,29 @@ def read_seeds(path):
     return ids
 
 
+META_KEYS = ("model", "weights", "graph", "algorithm", "directed")
+
+
 def read_result_meta(path):
     """What a result file records about its run: ``model``, ``weights``, ``graph``, ... (a dict,
     empty when it records nothing).
 
-    Reads the keys of a JSON object, or the ``# seedwise: {...}`` first line of a CSV
-    written by ``seedwise select --output``.
+    Reads the keys of a JSON object, or the columns of that name in the first row of a
+    CSV written by ``seedwise select --output``.
     """
     path = os.fspath(path)
     text = open_text(path, "seeds")
-    head = text.lstrip()
-    try:
-        if head.startswith("{"):
+    if text.lstrip().startswith("{"):
+        try:
             obj = json.loads(text)
-        elif head.startswith("# seedwise:"):
-            obj = json.loads(head.splitlines()[0][len("# seedwise:"):])
-        else:
+        except json.JSONDecodeError:
             return {}
-    except json.JSONDecodeError:
-        return {}
-    return {k: obj[k] for k in ("model", "weights", "graph", "algorithm", "directed") if k in obj}
+    else:
+        rows = [r for r in csv.reader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))]
+        if len(rows) < 2 or "model" not in rows[0]:
+            return {}
+        obj = dict(zip(rows[0], rows[1]))
+    return {k: obj[k] for k in META_KEYS if k in obj and obj[k] not in (None, "")}
 
 
 # ------------------------------------------------------------------ CIM: APs and capacities
