@@ -54,6 +54,8 @@ def base_arguments(g, recs):
         "seedwise.graph.pagerank.pagerank_scores": ((g,), {}),
         "seedwise.algorithms.cim.solve.cim": ((g, [232, 74], 2), {"algorithm": "local-degree"}),
         "seedwise.algorithms.cim.solve.cim_spread": ((g, [232, 74], [233]), {"simulations": 10}),
+        "seedwise.algorithms.cim.compare.cim_compare": ((g, [232, 74], [1]), {"algorithms": ["local-degree"],
+                                                                              "simulations": 10}),
         "seedwise.algorithms.him.hetero_im.hetero_im_rr_count": ((g, [0, 1], 2), {}),
         "seedwise.algorithms.him.hetero_ir.hetero_inf": ((g,), {}),
         "seedwise.algorithms.him.hetero_ir.hetero_ir_scores": ((g,), {}),
@@ -130,7 +132,7 @@ def cli_bases(tmp_path):
     return {
         "select": ["--dataset", "cim-physic", "--k", "2", "--algorithm", "degree"],
         "spread": ["--dataset", "cim-physic", "--seeds", "0,1", "--simulations", "10"],
-        "info": None, "datasets": None, "convert": None,
+        "info": None, "datasets": None, "convert": None, "report": None,
         "generate": ["rmat", "--edges", "100", "--output", str(tmp_path / "g.swg")],
         "cim": ["--dataset", "cim-physic", "--aps", AP_FILE, "--ap-set", "4", "--k", "2",
                 "--algorithm", "local-degree"],

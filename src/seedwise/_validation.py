@@ -10,7 +10,6 @@ import functools
 import inspect
 import math
 import numbers
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -2,8 +2,7 @@
 (``seedwise cim-compare``)."""
 from __future__ import annotations
 
-from ..._validation import SeedwiseError, check_int
-from ...graph.interop import as_graph
+from ..._validation import CIM, Constraint, check_int, validated
 from ...results import Comparison
 from .greedy import TooSlowError
 from .query import build_query
@@ -12,6 +11,7 @@ from .solve import ALGORITHMS, cim, cim_spread
 DEFAULT_ALGORITHMS = ("rr-opim+", "rr-opim", "local-degree", "local-pagerank", "local-opim-c")
 
 
+@validated(**CIM, algorithms=Constraint("choices", choices=lambda: tuple(ALGORITHMS)))
 def cim_compare(graph, aps, ks, algorithms=DEFAULT_ALGORITHMS, *, simulations=10_000, eps=0.1, delta=None,
                 capacities=None, seed=0, threads=None, model="ic", progress=None, on_skip=None, weight=None):
     """Run every algorithm at every capacity k on the same query; measure each answer's spread on P.
@@ -47,17 +47,10 @@ def cim_compare(graph, aps, ks, algorithms=DEFAULT_ALGORITHMS, *, simulations=10
     Raises
     ------
     SeedwiseError
-        Unknown algorithms, bad capacities, or what :func:`cim` refuses.
+        Unknown algorithms, capacities below 1, or what :func:`cim` refuses.
     """
-    graph = as_graph(graph, weight)
     ks = [ks] if isinstance(ks, int) else list(ks)
-    ks = [check_int("k", k, 1) for k in ks]
-    algorithms = [str(a).lower() for a in algorithms]
-    bad = [a for a in algorithms if a not in ALGORITHMS]
-    if bad or not algorithms or not ks:
-        raise SeedwiseError(f"algorithms must be among {', '.join(ALGORITHMS)} and ks not empty; "
-                            f"got {', '.join(bad) or 'none'}")
-    simulations = check_int("simulations", simulations, 1)
+    ks = list(dict.fromkeys(check_int("ks", k, 1) for k in ks)) or [check_int("ks", None, 1)]
     query = build_query(graph, aps)
     relabel = getattr(progress, "set_label", None)
     records = Comparison(query=query, simulations=simulations)
