@@ -1,7 +1,7 @@
 """networkx / scipy / pandas in and out, and the coercion every public function applies."""
 import numpy as np
 import pytest
-from test_convert import assert_same_graph
+from _reference import assert_same_graph
 
 import seedwise
 from seedwise._validation import SeedwiseError

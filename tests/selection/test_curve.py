@@ -4,8 +4,8 @@ import itertools
 
 import numpy as np
 import pytest
+from _reference import brute_force_im, exact_spread
 from conftest import tiny_graphs
-from reference import brute_force_im, exact_spread
 from test_coverage import make_rr, random_sets
 
 import seedwise
