@@ -202,7 +202,8 @@ def to_networkx(graph, *, weight=None):
     attr = weight or graph.stats.get("weight_attr") or "weight"
     u = np.repeat(np.arange(graph.n), np.diff(graph.out_indptr))
     v = graph.out_indices
-    p = graph.out_prob.astype(np.float64)
+    # the graph keeps float32; its shortest decimal gives back the float64 a user wrote (0.4, not 0.40000001)
+    p = graph.out_prob.astype(str).astype(np.float64)
     labels = graph.ids.tolist()
     undirected = not graph.directed and _symmetric_probabilities(graph, u, v, p)
     G = nx.Graph() if undirected else nx.DiGraph()
