@@ -30,6 +30,7 @@ import numpy as np
 
 from .._validation import InputFileError, SeedwiseError
 from . import _schemes
+from ._graph import _unique_ids
 from .binary import MAGIC
 from .interop import edges_from_columns, from_networkx, value_scheme
 from .io import open_decompressed
@@ -299,9 +300,38 @@ def _read_table(name, fmt, header, directed, weights, source, target, weight):
     if weight is None and len(names) == 3 and weights is not None and _schemes.parse(weights).needs_values:
         weight = names[2]  # as in an edge list: the third column holds the value the scheme reads
     scheme = value_scheme(weight, weights, "column (--weight-col)")
-    cols = {c: _column(table, c) for c in (src, dst, weight) if c is not None and c in names}
+    ids = None
+    if src in names and dst in names and _text_ids(table, src, dst):
+        ids, dense = _encode_text_ids(table, src, dst)
+        cols = {src: dense[:table.num_rows], dst: dense[table.num_rows:]}
+    else:
+        cols = {c: _column(table, c) for c in (src, dst) if c in names}
+    if weight is not None and weight in names:
+        cols[weight] = _column(table, weight)
     return edges_from_columns(cols, names, src, dst, weight, directed=directed is not False, scheme=scheme,
-                              stats={"format": fmt, "weight_attr": weight, "columns": names}, where=name)
+                              stats={"format": fmt, "weight_attr": weight, "columns": names}, where=name, ids=ids)
+
+
+def _text_ids(table, src, dst):
+    """True when both id columns are text without missing values."""
+    import pyarrow as pa
+
+    cols = (table.column(src), table.column(dst))
+    return all((pa.types.is_string(c.type) or pa.types.is_large_string(c.type)) and c.null_count == 0 for c in cols)
+
+
+def _encode_text_ids(table, src, dst):
+    """(sorted id table, dense position of every endpoint, sources then targets) for text id
+    columns: the distinct ids by hashing in pyarrow, so that only they are sorted (ids that
+    all spell integers become integers, as everywhere)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    both = pa.chunked_array(table.column(src).chunks + table.column(dst).chunks, type=table.column(src).type)
+    distinct = pc.unique(both)
+    ids, rank = _unique_ids(distinct.to_numpy(zero_copy_only=False).astype(str), np.empty(0, dtype=str))
+    position = pc.index_in(both, value_set=distinct).to_numpy()
+    return ids, rank[position]
 
 
 def _read_ipc(name):

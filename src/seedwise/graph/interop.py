@@ -327,10 +327,11 @@ def from_pandas_edgelist(df, source="source", target="target", weight=None, *, d
                               stats={"format": "pandas", "weight_attr": col}, where="the DataFrame")
 
 
-def edges_from_columns(columns, names, source, target, weight, *, directed, scheme, stats, where):
+def edges_from_columns(columns, names, source, target, weight, *, directed, scheme, stats, where, ids=None):
     """A Graph from named columns (dict name -> 1-d array): the pandas and table readers.
 
-    ``names`` lists every column (for the message when one is missing).
+    ``names`` lists every column (for the message when one is missing). With ``ids`` (the
+    sorted id table) the source and target columns hold dense positions in it already.
     """
     for c in (source, target) + ((weight,) if weight is not None else ()):
         if c not in columns:
@@ -354,7 +355,10 @@ def edges_from_columns(columns, names, source, target, weight, *, directed, sche
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise SeedwiseError(f"column {weight!r} must hold finite numbers >= 0; row {i} has {values[i]!r}")
-    ids, inverse = _unique_ids(src, dst)
+    if ids is None:
+        ids, inverse = _unique_ids(src, dst)
+    else:
+        inverse = np.concatenate([src, dst])
     inverse = inverse.astype(np.int32)
     e = len(src)
     return build_graph(inverse[:e], inverse[e:], ids, values, directed=directed, weights=scheme, stats=stats)
