@@ -134,6 +134,18 @@ def test_formats_through_the_cli(capsys, tmp_path):
     assert_usage_error(code, out, err)
 
 
+def test_convert_reads_other_formats_and_headers(capsys, tmp_path):
+    mtx = tmp_path / "g.mtx"
+    mtx.write_text("%%MatrixMarket matrix coordinate pattern symmetric\n3 3 2\n2 1\n3 2\n")
+    obj = run_json(capsys, "convert", str(mtx), str(tmp_path / "g.swg"))
+    assert obj["edges"] == 4 and obj["directed"] is False  # the size line is no edge; symmetric: both ways
+    snap = tmp_path / "snap.txt"
+    snap.write_text("# Undirected graph: x\n1 2\n2 3\n")
+    obj = run_json(capsys, "convert", str(snap), str(tmp_path / "s.swg"))
+    assert obj["edges"] == 4 and obj["directed"] is False
+    assert not seedwise.read_graph(tmp_path / "s.swg").directed
+
+
 def test_report_command(capsys, tmp_path):
     sel = tmp_path / "s.json"
     run_json(capsys, "select", "--dataset", "cim-physic", "--k", "3", "--output", str(sel))

@@ -115,7 +115,9 @@ def _wrote(args, obj, out, before, after):
 
 # ------------------------------------------------------------------ convert
 def _convert_arguments(p):
-    p.add_argument("input", metavar="IN_EDGE_LIST", help="text edge list (plain or .gz)")
+    p.add_argument("input", metavar="IN_EDGE_LIST",
+                   help="text edge list (plain or .gz; a SNAP 'Undirected' header reads it undirected), or any "
+                        "other format read_graph reads (Matrix Market, GraphML, Parquet, ...)")
     p.add_argument("output", metavar="OUT_FILE", help="binary graph file to write (.swg)")
     p.add_argument("--undirected", action="store_true", help="read each line as an edge in both directions")
     p.add_argument("--weights", default="wc", metavar="SCHEME", help=WEIGHTS_HELP)
@@ -123,21 +125,31 @@ def _convert_arguments(p):
 
 
 def _convert_run(args):
+    from ..graph import formats
     from ..graph.convert import convert_edge_list
 
     if not os.path.exists(args.input):
         raise FileNotFoundError(2, "edge list not found", args.input)
     check_output_path(args.output, (".swg",), "OUT_FILE")
     t0 = time.perf_counter()
-    total = os.path.getsize(args.input) if not args.input.endswith((".gz", ".bz2", ".xz")) else None
-    bar = progress_bar("bytes parsed", total)
-    try:
-        out = convert_edge_list(args.input, args.output, directed=not args.undirected, weights=args.weights,
-                                progress=bar)
-    finally:
-        bar.close()
+    sniffed = formats.sniff(args.input)
+    directed = not (args.undirected or sniffed.undirected_header)  # a SNAP "Undirected" header, as read_graph
+    if sniffed.format is not None:  # Matrix Market, GraphML, tables: their reader, then the binary file
+        from .. import api
+        from ..graph import save_graph
+
+        out = api.read_graph(args.input, directed=None if directed else False, weights=args.weights, cache=False)
+        directed = out.directed
+        save_graph(out, args.output)
+    else:
+        total = os.path.getsize(args.input) if not args.input.endswith((".gz", ".bz2", ".xz")) else None
+        bar = progress_bar("bytes parsed", total)
+        try:
+            out = convert_edge_list(args.input, args.output, directed=directed, weights=args.weights, progress=bar)
+        finally:
+            bar.close()
     seconds = time.perf_counter() - t0
-    obj = {"input": args.input, "output": args.output, "directed": not args.undirected, "weights": args.weights,
+    obj = {"input": args.input, "output": args.output, "directed": directed, "weights": args.weights,
            "seconds": seconds}
     return _wrote(args, obj, out, "", f"{seconds:.2f} s")
 
