@@ -7,7 +7,7 @@ import seedwise
 from seedwise.algorithms.cim import build_query
 from seedwise.algorithms.cim.rr_opim import rr_greedy
 from seedwise.backends import make_backend
-from seedwise.selection import select
+from seedwise.selection import prefix_coverage, select
 
 
 class Remote:
@@ -27,6 +27,9 @@ class Remote:
 
     def cover(self, v, gain):
         return self.inner.cover(v, gain)
+
+    def coverage(self, dense_seeds):
+        return self.inner.coverage(dense_seeds)
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +64,13 @@ def test_driven_rr_greedy_equals_kernel(graph, tightened, sets):
     for a, b in zip(got[:3], want[:3]):
         np.testing.assert_array_equal(a, b)
     assert (int(got[3]), int(got[4])) == (int(want[3]), int(want[4]))
+
+
+def test_driven_curve_equals_kernel(graph):
+    """The spread curve's per-prefix bounds and prefix coverages on the driven path."""
+    coll = make_backend("local", graph, "ic", threads=1).collection(3)
+    coll.grow(500)
+    want, got = select(coll, 8, curve=True), select(Remote(coll), 8, curve=True)
+    np.testing.assert_array_equal(got.seeds, want.seeds)
+    np.testing.assert_array_equal(got.uppers, want.uppers)
+    np.testing.assert_array_equal(prefix_coverage(Remote(coll), got.seeds), prefix_coverage(coll, want.seeds))

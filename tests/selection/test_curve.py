@@ -69,37 +69,3 @@ def test_curve_without_certificate_and_refusals():
     with pytest.raises(SeedwiseError, match="curve=True certifies every k with OPIM-C"):
         seedwise.maximize(g, 4, algorithm="imm", curve=True)
 
-
-class Remote:
-    """A local collection that hides its sets, as a Ray collection does (the driven path)."""
-
-    def __init__(self, collection):
-        self.inner = collection
-
-    def local_sets(self):
-        return None
-
-    def __len__(self):
-        return len(self.inner)
-
-    def gains(self):
-        return self.inner.gains()
-
-    def cover(self, v, gain):
-        return self.inner.cover(v, gain)
-
-    def coverage(self, dense_seeds):
-        return self.inner.coverage(dense_seeds)
-
-
-def test_curve_bounds_on_a_remote_collection_equal_the_kernels():
-    from seedwise.backends import make_backend
-    from seedwise.selection import select
-
-    g = seedwise.load_dataset("cim-physic")
-    coll = make_backend("local", g, "ic", threads=1).collection(3)
-    coll.grow(500)
-    want, got = select(coll, 8, curve=True), select(Remote(coll), 8, curve=True)
-    np.testing.assert_array_equal(got.seeds, want.seeds)
-    np.testing.assert_array_equal(got.uppers, want.uppers)
-    np.testing.assert_array_equal(prefix_coverage(Remote(coll), got.seeds), prefix_coverage(coll, want.seeds))
