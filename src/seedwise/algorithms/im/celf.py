@@ -19,8 +19,8 @@ from ..._validation import SeedwiseError, default_threads, validated
 from ...diffusion import _kernels
 from ...diffusion.monte_carlo import BLOCK, _simulate, lt_intervals, simulator
 from ...results import SelectionResult
-from ...selection.lazy import lazy_forward
 from ...selection.curve import gains_curve
+from ...selection.lazy import lazy_forward
 
 #: Re-evaluations per selected seed assumed by the cost estimate (CELF on
 #: NetHEPT under WC, k = 50: about 14 per round).
