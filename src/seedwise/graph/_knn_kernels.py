@@ -1,0 +1,81 @@
+"""numba kernels of the exact k-nearest-neighbour search (``knn.py``).
+
+BLAS ranks every candidate in float32; these kernels then recompute the distance
+of every candidate that could be among the k nearest (all within rounding error
+of the cut) in float64, in a fixed order, and keep the k smallest by (distance,
+row). The answer therefore does not depend on how BLAS blocked or threaded its
+product, and ties (duplicate vectors) go to the smaller row id.
+
+Arrays: key float32 (B, n) ranking keys of a row block; rows int64 (B,) their
+global ids; x float32 (n, d); sq float64 (n,) squared norms; out_idx int32
+(B, k); out_dist float32 (B, k).
+"""
+import numba
+import numpy as np
+
+kernel = numba.njit(cache=True, nogil=True)
+
+
+@kernel
+def refine_block(key, rows, x, sq, k, cand, tol_scale, max_sq, cosine, out_idx, out_dist, a, b):
+    """Rows a..b of the block: exact k nearest (self excluded) from the float32 keys.
+
+    ``cand`` (>= k) candidates are cut from the keys; every row whose key lies
+    within ``tol_scale * (sq[i] + max_sq)`` of the cut is kept as well, so
+    rounding in the keys cannot drop a true neighbour.
+    """
+    n, d = x.shape
+    buf = np.empty(n, dtype=np.float32)
+    js = np.empty(n, dtype=np.int64)
+    dist = np.empty(n, dtype=np.float64)
+    for r in range(a, b):
+        i = rows[r]
+        for j in range(n):
+            buf[j] = key[r, j]
+        buf[i] = np.inf
+        cut = np.partition(buf, cand - 1)[cand - 1]
+        limit = cut + tol_scale * (sq[i] + max_sq)
+        c = 0
+        for j in range(n):
+            if j != i and key[r, j] <= limit:
+                js[c] = j
+                c += 1
+        for t in range(c):
+            j = js[t]
+            acc = 0.0
+            if cosine:
+                for f in range(d):
+                    acc += np.float64(x[i, f]) * np.float64(x[j, f])
+                dist[t] = max(1.0 - acc, 0.0)
+            else:
+                for f in range(d):
+                    diff = np.float64(x[i, f]) - np.float64(x[j, f])
+                    acc += diff * diff
+                dist[t] = np.sqrt(acc)
+        # js is ascending, so a stable sort by distance breaks ties by row id
+        order = np.argsort(dist[:c], kind="mergesort")
+        for t in range(k):
+            out_idx[r, t] = js[order[t]]
+            out_dist[r, t] = dist[order[t]]
+    return 0
+
+
+@kernel
+def drop_self(idx, dist, k):
+    """Neighbour lists of k + 1 that may contain the row itself -> lists of k without it.
+
+    Returns int32 (n, k), float32 (n, k); a row that does not list itself loses its
+    farthest entry.
+    """
+    n = idx.shape[0]
+    out_idx = np.empty((n, k), dtype=np.int32)
+    out_dist = np.empty((n, k), dtype=np.float32)
+    for i in range(n):
+        t = 0
+        for c in range(idx.shape[1]):
+            if idx[i, c] == i or t == k:
+                continue
+            out_idx[i, t] = idx[i, c]
+            out_dist[i, t] = dist[i, c]
+            t += 1
+    return out_idx, out_dist
