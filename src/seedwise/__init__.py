@@ -36,13 +36,16 @@ _LAZY = {
     "recommend": ("seedwise.algorithms.him", "recommend"),
     "Recommendations": ("seedwise.results", "Recommendations"),
     "evaluate_recommendations": ("seedwise.evaluation.recommendation", "evaluate_recommendations"),
+    "select_examples": ("seedwise.algorithms.ideal", "select_examples"),
+    "ExampleSelection": ("seedwise.algorithms.ideal", "ExampleSelection"),
+    "knn_graph": ("seedwise.graph.knn", "knn_graph"),
 }
 
 __all__ = [
-    "CimResult", "Graph", "Recommendations", "SeedwiseError", "SeedwiseWarning", "SelectionResult",
-    "SpreadEstimate", "__version__", "cim", "cim_compare", "cim_spread", "datasets", "evaluate_recommendations",
-    "from_networkx", "from_pandas_edgelist", "from_scipy_sparse", "load_dataset", "maximize", "read_graph",
-    "recommend", "spread", "to_networkx",
+    "CimResult", "ExampleSelection", "Graph", "Recommendations", "SeedwiseError", "SeedwiseWarning",
+    "SelectionResult", "SpreadEstimate", "__version__", "cim", "cim_compare", "cim_spread", "datasets",
+    "evaluate_recommendations", "from_networkx", "from_pandas_edgelist", "from_scipy_sparse", "knn_graph",
+    "load_dataset", "maximize", "read_graph", "recommend", "select_examples", "spread", "to_networkx",
 ]
 
 

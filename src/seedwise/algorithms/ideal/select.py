@@ -1,0 +1,266 @@
+"""``select_examples``: the examples to label, chosen by influence on their neighbour graph.
+
+IDEAL (Zhang et al., ICLR 2024) in three phases, each timed:
+
+1. ``knn``: the k nearest neighbours of every example (exact, or NN-descent at scale);
+2. ``graph``: the directed graph i -> neighbours of i with similarity-driven
+   probabilities (``seedwise.graph.knn``);
+3. ``selection``: the ``budget`` examples of largest IC spread, chosen by OPIM-C
+   through :func:`seedwise.maximize` (the paper greedily adds the example of largest
+   Monte-Carlo marginal gain; OPIM-C optimises the same objective with RR sets and
+   certifies the result).
+
+The baselines (random, k-means centres, vote-k) run behind the same call, and the
+spread of their picks is estimated on the same graph for comparison.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..._validation import check_choice, check_eps, check_int, check_model, check_seed, check_threads
+from ...graph import knn as _knn
+from .._common import Timer
+from . import baselines
+
+METHODS = ("ideal", "random", "kmeans", "vote-k")
+
+#: RR sets of the spread estimate reported for the baselines.
+BASELINE_RR_SETS = 100_000
+
+
+@dataclass(frozen=True)
+class ExampleSelection:
+    """Examples chosen to be labelled, with what the choice is worth on the neighbour graph.
+
+    Attributes
+    ----------
+    indices : list of int
+        0-based rows of ``X``, in selection order.
+    budget : int
+    method : str
+        "ideal", "random", "kmeans" or "vote-k".
+    spread : float or None
+        Expected number of examples the selection reaches on the graph (OPIM-C's
+        estimate for "ideal", an RR-set estimate for the baselines).
+    lower, upper : float or None
+        The certificate of "ideal": the spread of the selection is at least
+        ``lower`` and no ``budget`` examples reach more than ``upper`` (with
+        probability 1 - delta). None for the baselines.
+    ratio : float or None
+        lower / upper.
+    neighbors : int
+    metric, model, weights : str
+    graph_nodes, graph_edges : int
+    knn_method : str
+        "exact" or "nndescent".
+    knn_recall : float or None
+        NN-descent's recall against the exact search on a sample (1.0 when exact).
+    times : dict
+        Seconds per phase: "knn", "graph", "selection", "total".
+    params : dict
+        seed, eps, threads, RR sets and what else the run used.
+    """
+
+    indices: list
+    budget: int
+    method: str
+    spread: float | None
+    lower: float | None
+    upper: float | None
+    ratio: float | None
+    neighbors: int
+    metric: str
+    model: str
+    weights: str
+    graph_nodes: int
+    graph_edges: int
+    knn_method: str
+    knn_recall: float | None
+    times: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+
+    @property
+    def seconds(self):
+        return self.times.get("total", sum(self.times.values()))
+
+    def to_dict(self):
+        """The ``seedwise select-examples --json`` object."""
+        return {
+            "indices": list(self.indices), "budget": self.budget, "spread": self.spread,
+            "lower_bound": self.lower, "upper_bound": self.upper, "neighbors": self.neighbors,
+            "metric": self.metric, "seconds": self.seconds, "method": self.method, "model": self.model,
+            "weights": self.weights, "approximation": self.ratio,
+            "graph": {"nodes": self.graph_nodes, "edges": self.graph_edges},
+            "knn": {"method": self.knn_method, "recall": self.knn_recall},
+            "times": dict(self.times), "params": dict(self.params),
+        }
+
+    def to_pandas(self):
+        """A DataFrame with one row per selected example: ``rank`` (1-based) and ``index``."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from ..._validation import SeedwiseError
+
+            raise SeedwiseError("to_pandas() needs pandas: pip install 'seedwise[interop]'") from None
+        return pd.DataFrame({"rank": np.arange(1, len(self.indices) + 1), "index": np.asarray(self.indices)})
+
+    def __repr__(self):
+        head = ", ".join(str(i) for i in self.indices[:8]) + (f", ... ({len(self.indices)} in all)"
+                                                                  if len(self.indices) > 8 else "")
+        cert = (f", sigma_l/sigma_u = {self.lower:,.1f}/{self.upper:,.1f} = {self.ratio:.3f}"
+                if self.ratio is not None else "")
+        spread = f", spread ~ {self.spread:,.1f}" if self.spread is not None else ""
+        return (f"<ExampleSelection {self.method} budget={self.budget}: rows [{head}]{spread}{cert}, "
+                f"{self.neighbors}-NN {self.metric} graph n={self.graph_nodes:,} m={self.graph_edges:,}, "
+                f"{self.seconds:.3f} s>")
+
+
+def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", weights="similarity",
+                    method="ideal", eps=0.1, seed=0, threads=None, knn="auto", cache=False, max_memory=None):
+    """Choose ``budget`` examples to label: those whose influence covers the data best.
+
+    IDEAL [1]_ builds a directed k-nearest-neighbour graph over the examples'
+    embeddings (each example points to its ``neighbors`` nearest), lets similarity
+    set the probability that an example "influences" a neighbour, and picks the
+    subset of largest expected spread under the independent cascade. seedwise picks
+    it with OPIM-C [2]_, whose certificate bounds how far the subset can be from the
+    best one on that graph. ``method`` runs a baseline instead: random rows,
+    the rows nearest to k-means centres, or vote-k [3]_.
+
+    Parameters
+    ----------
+    X : array-like (n, d)
+        Embeddings, one example per row; anything numpy turns into numbers.
+    budget : int
+        Examples to choose, 1 <= budget <= n.
+    neighbors : int, default 10
+        Out-edges per example, 1 <= neighbors < n.
+    metric : {"euclidean", "cosine"}, default "euclidean"
+    model : {"ic", "lt"}, default "ic"
+        Diffusion model of the spread (LT needs weights="wc").
+    weights : str, default "similarity"
+        Edge probabilities: "similarity" (normalised per example, as in IDEAL),
+        "wc" (1 / in-degree) or "uniform:P".
+    method : {"ideal", "random", "kmeans", "vote-k"}, default "ideal"
+    eps : float, default 0.1
+        OPIM-C's approximation slack (method "ideal").
+    seed : int, default 0
+        The same seed gives the same selection for any ``threads``.
+    threads : int, optional
+    knn : {"auto", "exact", "nndescent"}, default "auto"
+        Neighbour search: exact up to 50,000 rows, NN-descent above (needs the
+        ``ideal`` extra).
+    cache : bool, default False
+        Keep the neighbours in the cache folder, keyed by a hash of ``X``.
+    max_memory : int or str, optional
+        Memory budget for the graph and the RR sets (default 80% of the
+        available memory), checked before allocating.
+
+    Returns
+    -------
+    ExampleSelection
+        ``indices`` (rows in selection order), ``spread``, ``lower``/``upper``
+        (certificate), graph size, ``times`` per phase; ``to_dict()``,
+        ``to_pandas()``.
+
+    Raises
+    ------
+    SeedwiseError
+        Empty input, rows with NaN or infinity (the first is named), a zero row
+        under cosine, budget outside [1, n], neighbors outside [1, n - 1],
+        unknown metric, model, weights or method, a missing optional package.
+    MemoryBudgetError
+        The graph or the RR sets would not fit ``max_memory``.
+
+    References
+    ----------
+    .. [1] S. Zhang, X. Xia, Z. Wang, L.-H. Chen, J. Liu, Q. Wu, T. Liu. IDEAL:
+       Influence-driven selective annotations empower in-context learners in
+       large language models. ICLR 2024.
+    .. [2] J. Tang, X. Tang, X. Xiao, J. Yuan. Online processing algorithms for
+       influence maximization. SIGMOD 2018.
+    .. [3] H. Su et al. Selective annotation makes language models better
+       few-shot learners. ICLR 2023 (arXiv 2209.01975).
+
+    Examples
+    --------
+    >>> import numpy as np, seedwise
+    >>> X = np.random.default_rng(0).normal(size=(300, 16))
+    >>> res = seedwise.select_examples(X, budget=10, seed=0)
+    >>> len(res.indices), res.lower <= res.spread <= res.upper
+    (10, True)
+    """
+    method = check_choice("method", str(method).strip().lower().replace("_", "-"), METHODS)
+    model = check_model(model)
+    eps = check_eps(eps)
+    seed = check_seed(seed)
+    threads = check_threads(threads)
+    weights = _knn.check_weights(weights)
+    x, neighbors, search = _knn.prepare(X, neighbors, metric, knn, max_memory)
+    metric = metric.lower()
+    n = x.shape[0]
+    budget = check_int("budget", budget, 1, n, hint=f" (the number of examples, {n})")
+    if method == "kmeans":
+        _require("sklearn", "method='kmeans' needs scikit-learn")
+
+    timer = Timer()
+    with timer("knn"):
+        nb = _knn.nearest_neighbors(x, neighbors, metric, method=search, seed=seed, threads=threads, cache=cache)
+    with timer("graph"):
+        graph = _knn.graph_from_neighbors(nb, weights)
+    if model == "lt":
+        graph.check_lt()
+    params = {"seed": seed, "threads": threads}
+    lower = upper = ratio = None
+    with timer("selection"):
+        if method == "ideal":
+            from ... import api
+
+            res = api.maximize(graph, budget, model=model, eps=eps, seed=seed, threads=threads,
+                               algorithm="opim-c", max_memory=max_memory)
+            indices = np.asarray(res.seeds, dtype=np.int64)
+            spread, lower, upper, ratio = res.spread, res.lower, res.upper, res.ratio
+            params.update(eps=eps, delta=res.params.get("delta"), rr_sets=res.n_rr_sets,
+                          target=res.target)
+        else:
+            indices = _baseline(method, x, nb, budget, seed, metric, threads, cache)
+    if method != "ideal":
+        with timer("spread"):
+            from ... import api
+
+            est = api.spread(graph, indices.tolist(), model=model, method="rr", rr_sets=BASELINE_RR_SETS,
+                             seed=seed, threads=threads)
+            spread = est.mean
+            params.update(rr_sets=BASELINE_RR_SETS)
+    return ExampleSelection(
+        indices=[int(i) for i in indices], budget=budget, method=method, spread=spread, lower=lower,
+        upper=upper, ratio=ratio, neighbors=neighbors, metric=metric, model=model, weights=weights,
+        graph_nodes=graph.n, graph_edges=graph.m, knn_method=nb.method, knn_recall=nb.recall,
+        times=timer.done(), params=params,
+    )
+
+
+def _baseline(method, x, nb, budget, seed, metric, threads, cache):
+    n = x.shape[0]
+    if method == "random":
+        return baselines.random_examples(n, budget, seed)
+    if method == "kmeans":
+        if metric == "cosine":
+            x = x / np.linalg.norm(x, axis=1, keepdims=True)
+        return baselines.kmeans_examples(x, budget, seed)
+    k = min(baselines.VOTE_K_NEIGHBORS, n - 1)
+    votes = nb if nb.k == k else _knn.nearest_neighbors(x, k, metric, method=nb.method, seed=seed,
+                                                          threads=threads, cache=cache, recall_sample=0)
+    return baselines.vote_k(votes.indices, budget)
+
+
+def _require(module, what):
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        from ..._validation import SeedwiseError
+
+        raise SeedwiseError(f"{what}: pip install 'seedwise[ideal]'")
