@@ -18,12 +18,12 @@ import sys
 import warnings
 
 # the command modules register themselves
-from . import cim, graph, him, report, select  # noqa: F401, I001
+from . import cim, graph, him, ideal, report, select  # noqa: F401, I001
 from ._common import COMMANDS, PROG, UsageError, _Parser
 
 #: the order `seedwise --help` lists the commands in
 ORDER = ("select", "spread", "info", "datasets", "generate", "convert", "cim", "cim-compare", "recommend",
-         "recommend-eval", "report")
+         "recommend-eval", "select-examples", "report")
 
 
 def build_parser():
