@@ -37,7 +37,7 @@ _LAZY = {
     "Recommendations": ("seedwise.results", "Recommendations"),
     "evaluate_recommendations": ("seedwise.evaluation.recommendation", "evaluate_recommendations"),
     "select_examples": ("seedwise.algorithms.ideal", "select_examples"),
-    "ExampleSelection": ("seedwise.algorithms.ideal", "ExampleSelection"),
+    "ExampleSelection": ("seedwise.results", "ExampleSelection"),
     "knn_graph": ("seedwise.graph.knn", "knn_graph"),
 }
 

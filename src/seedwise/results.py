@@ -447,3 +447,57 @@ class MetricTable(dict):
         metrics = list(next(iter(self.values()))) if self else []
         df = frame([(m, *(row[k] for k in metrics)) for m, row in self.items()], ["method", *metrics])
         return df.set_index("method")
+
+
+@dataclass(frozen=True, eq=False, kw_only=True, repr=False)
+class ExampleSelection(Result):
+    """Examples chosen to be labelled (IDEAL), with what the choice is worth on their
+    neighbour graph (see :class:`Result` for the shared fields: ``algorithm`` is the
+    method, ``k`` the budget, ``lower`` / ``upper`` the certificate of "ideal").
+
+    Attributes
+    ----------
+    indices : list of int
+        0-based rows of ``X``, in selection order.
+    neighbors : int
+    metric, model, weights : str
+    graph_nodes, graph_edges : int
+    knn_method : str
+        "exact", "ivf" or "nndescent".
+    knn_recall : float or None
+        Recall of an approximate search against the exact one on a sample (1.0 when
+        exact).
+    """
+
+    ROW_HEADER = ("rank", "index")
+
+    indices: list
+    neighbors: int
+    metric: str
+    model: str
+    weights: str
+    graph_nodes: int
+    graph_edges: int
+    knn_method: str
+    knn_recall: float | None = None
+
+    @property
+    def budget(self):
+        return self.k
+
+    @property
+    def method(self):
+        return self.algorithm
+
+    def _fields(self):
+        return {"indices": list(self.indices), "budget": self.k, "method": self.algorithm,
+                "neighbors": self.neighbors, "metric": self.metric, "model": self.model, "weights": self.weights,
+                "graph": {"nodes": self.graph_nodes, "edges": self.graph_edges},
+                "knn": {"method": self.knn_method, "recall": self.knn_recall}}
+
+    def rows(self):
+        return [(r, i) for r, i in enumerate(self.indices, 1)]
+
+    def _summary(self):
+        return (f"budget={self.k}: rows [{_short(self.indices)}], {self.neighbors}-NN {self.metric} graph "
+                f"n={self.graph_nodes:,} m={self.graph_edges:,}")

@@ -3,6 +3,7 @@
 ``select_examples`` builds the graph (``seedwise.graph.knn``), then picks the examples
 with the IM engine (OPIM-C) or one of the baselines in ``baselines.py``.
 """
-from .select import METHODS, ExampleSelection, select_examples
+from ...results import ExampleSelection
+from .select import METHODS, select_examples
 
 __all__ = ["METHODS", "ExampleSelection", "select_examples"]

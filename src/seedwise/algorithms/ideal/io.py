@@ -1,12 +1,13 @@
 """Read embeddings (one example per row) from .npy, .npz, .csv or .parquet files."""
 from __future__ import annotations
 
-import errno
+import io
 import os
 
 import numpy as np
 
 from ..._validation import InputFileError, SeedwiseError
+from ...graph.readers import MissingFileError, open_text
 
 FORMATS = (".npy", ".npz", ".csv", ".parquet")
 
@@ -30,14 +31,15 @@ def read_embeddings(path, key=None):
 
     Raises
     ------
-    FileNotFoundError
+    MissingFileError
+        No such file (a SeedwiseError and a FileNotFoundError).
     InputFileError
         An unknown suffix, a missing or ambiguous key, a malformed file (the
         message names the file and, for CSV, the line).
     """
     path = os.fspath(path)
     if not os.path.exists(path):
-        raise FileNotFoundError(errno.ENOENT, "embeddings file not found", path)
+        raise MissingFileError(f"embeddings file not found: {path}")
     ext = os.path.splitext(path)[1].lower()
     if ext not in FORMATS:
         raise InputFileError(f"{path}: embeddings must be {', '.join(FORMATS)} (the suffix picks the format)")
@@ -69,24 +71,19 @@ def _npz(path, key):
 
 
 def _csv(path):
-    with open(path, encoding="utf-8-sig") as f:
-        first = ""
-        skip = 0
-        for line in f:
-            skip += 1
-            if line.strip():
-                first = line
-                break
-    if not first:
+    """Numbers separated by commas, one example per line, an optional header line (.gz too)."""
+    text = open_text(path, "embeddings")
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
         raise InputFileError(f"{path}: no rows")
     try:
         [float(x) for x in first.split(",")]
+        skip = 0
     except ValueError:
-        pass  # a header line
-    else:
-        skip -= 1
+        skip = 1  # a header line
     try:
-        return np.loadtxt(path, delimiter=",", skiprows=skip, dtype=np.float64, ndmin=2, encoding="utf-8-sig")
+        return np.loadtxt(io.StringIO(text), delimiter=",", skiprows=skip, dtype=np.float64, ndmin=2)
     except ValueError as e:
         raise InputFileError(f"{path}: {e}") from None
 

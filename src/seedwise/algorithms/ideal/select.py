@@ -15,107 +15,18 @@ spread of their picks is estimated on the same graph for comparison.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from ..._validation import check_choice, check_eps, check_int, check_model, check_seed, check_threads
 from ...graph import knn as _knn
-from .._common import Timer
+from ..._timer import Timer
+from ...results import ExampleSelection
 from . import baselines
 
 METHODS = ("ideal", "random", "kmeans", "vote-k")
 
 #: RR sets of the spread estimate reported for the baselines.
 BASELINE_RR_SETS = 100_000
-
-
-@dataclass(frozen=True)
-class ExampleSelection:
-    """Examples chosen to be labelled, with what the choice is worth on the neighbour graph.
-
-    Attributes
-    ----------
-    indices : list of int
-        0-based rows of ``X``, in selection order.
-    budget : int
-    method : str
-        "ideal", "random", "kmeans" or "vote-k".
-    spread : float or None
-        Expected number of examples the selection reaches on the graph (OPIM-C's
-        estimate for "ideal", an RR-set estimate for the baselines).
-    lower, upper : float or None
-        The certificate of "ideal": the spread of the selection is at least
-        ``lower`` and no ``budget`` examples reach more than ``upper`` (with
-        probability 1 - delta). None for the baselines.
-    ratio : float or None
-        lower / upper.
-    neighbors : int
-    metric, model, weights : str
-    graph_nodes, graph_edges : int
-    knn_method : str
-        "exact" or "nndescent".
-    knn_recall : float or None
-        NN-descent's recall against the exact search on a sample (1.0 when exact).
-    times : dict
-        Seconds per phase: "knn", "graph", "selection", "total".
-    params : dict
-        seed, eps, threads, RR sets and what else the run used.
-    """
-
-    indices: list
-    budget: int
-    method: str
-    spread: float | None
-    lower: float | None
-    upper: float | None
-    ratio: float | None
-    neighbors: int
-    metric: str
-    model: str
-    weights: str
-    graph_nodes: int
-    graph_edges: int
-    knn_method: str
-    knn_recall: float | None
-    times: dict = field(default_factory=dict)
-    params: dict = field(default_factory=dict)
-
-    @property
-    def seconds(self):
-        return self.times.get("total", sum(self.times.values()))
-
-    def to_dict(self):
-        """The ``seedwise select-examples --json`` object."""
-        return {
-            "indices": list(self.indices), "budget": self.budget, "spread": self.spread,
-            "lower_bound": self.lower, "upper_bound": self.upper, "neighbors": self.neighbors,
-            "metric": self.metric, "seconds": self.seconds, "method": self.method, "model": self.model,
-            "weights": self.weights, "approximation": self.ratio,
-            "graph": {"nodes": self.graph_nodes, "edges": self.graph_edges},
-            "knn": {"method": self.knn_method, "recall": self.knn_recall},
-            "times": dict(self.times), "params": dict(self.params),
-        }
-
-    def to_pandas(self):
-        """A DataFrame with one row per selected example: ``rank`` (1-based) and ``index``."""
-        try:
-            import pandas as pd
-        except ImportError:
-            from ..._validation import SeedwiseError
-
-            raise SeedwiseError("to_pandas() needs pandas: pip install 'seedwise[interop]'") from None
-        return pd.DataFrame({"rank": np.arange(1, len(self.indices) + 1), "index": np.asarray(self.indices)})
-
-    def __repr__(self):
-        head = ", ".join(str(i) for i in self.indices[:8]) + (f", ... ({len(self.indices)} in all)"
-                                                                  if len(self.indices) > 8 else "")
-        cert = (f", sigma_l/sigma_u = {self.lower:,.1f}/{self.upper:,.1f} = {self.ratio:.3f}"
-                if self.ratio is not None else "")
-        spread = f", spread ~ {self.spread:,.1f}" if self.spread is not None else ""
-        return (f"<ExampleSelection {self.method} budget={self.budget}: rows [{head}]{spread}{cert}, "
-                f"{self.neighbors}-NN {self.metric} graph n={self.graph_nodes:,} m={self.graph_edges:,}, "
-                f"{self.seconds:.3f} s>")
 
 
 def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", weights="similarity",
@@ -236,10 +147,10 @@ def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", 
             spread = est.mean
             params.update(rr_sets=BASELINE_RR_SETS)
     return ExampleSelection(
-        indices=[int(i) for i in indices], budget=budget, method=method, spread=spread, lower=lower,
-        upper=upper, ratio=ratio, neighbors=neighbors, metric=metric, model=model, weights=weights,
-        graph_nodes=graph.n, graph_edges=graph.m, knn_method=nb.method, knn_recall=nb.recall,
-        times=timer.done(), params=params,
+        algorithm=method, k=budget, indices=[int(i) for i in indices], spread=spread, lower=lower, upper=upper,
+        ratio=ratio, target=params.get("target"), n_rr_sets=params.get("rr_sets", 0), times=timer.done(),
+        params=params, neighbors=neighbors, metric=metric, model=model, weights=weights, graph_nodes=graph.n,
+        graph_edges=graph.m, knn_method=nb.method, knn_recall=nb.recall,
     )
 
 
