@@ -111,6 +111,38 @@ def test_threads_do_not_change_neighbours():
 
 
 # ------------------------------------------------------------------ approximate search
+def _clustered(seed, n, d=16, centres=40):
+    rng = np.random.default_rng(seed)
+    c = rng.normal(size=(centres, d)) * 4
+    return c[rng.integers(0, centres, n)] + rng.normal(size=(n, d))
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_ivf_recall_is_measured_against_exact(metric):
+    x = _clustered(13, 4000)
+    nb = knn.nearest_neighbors(x, 10, metric, method="ivf", recall_sample=400, threads=2)
+    exact = knn.nearest_neighbors(x, 10, metric, method="exact")
+    assert nb.method == "ivf" and nb.recall_sample == 400
+    assert all(i not in nb.indices[i] for i in range(4000))
+    overlap = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(nb.indices, exact.indices, strict=True)])
+    assert overlap >= 0.9 and abs(nb.recall - overlap) < 0.05
+    # whatever it finds, it reports at its true distance
+    rows = np.arange(0, 4000, 97)
+    want = np.sqrt(((x[rows, None, :] - x[nb.indices[rows]]) ** 2).sum(-1)) if metric == "euclidean" else None
+    if want is not None:
+        np.testing.assert_allclose(nb.distances[rows], want, rtol=1e-4, atol=1e-4)
+
+
+def test_auto_switches_to_ivf_above_the_threshold(monkeypatch):
+    monkeypatch.setattr(knn, "EXACT_MAX_N", 500)
+    x = _clustered(14, 800)
+    g = seedwise.knn_graph(x, neighbors=5)
+    assert g.stats["knn_method"] == "ivf" and 0.9 <= g.stats["knn_recall"] <= 1.0
+    one = knn.nearest_neighbors(x, 5, threads=1)
+    two = knn.nearest_neighbors(x, 5, threads=2)
+    np.testing.assert_array_equal(one.indices, two.indices)
+
+
 @pytest.mark.slow  # pynndescent compiles its kernels in every process (about a minute)
 def test_nndescent_recall_is_measured_against_exact():
     pytest.importorskip("pynndescent")

@@ -6,9 +6,10 @@ of the cut) in float64, in a fixed order, and keep the k smallest by (distance,
 row). The answer therefore does not depend on how BLAS blocked or threaded its
 product, and ties (duplicate vectors) go to the smaller row id.
 
-Arrays: key float32 (B, n) ranking keys of a row block; rows int64 (B,) their
-global ids; x float32 (n, d); sq float64 (n,) squared norms; out_idx int32
-(B, k); out_dist float32 (B, k).
+Arrays: key float32 (B, C) ranking keys of a row block against C candidate rows;
+rows int64 (B,) the block's global ids; cols int64 (C,) the candidates' global
+ids; x float32 (n, d); sq float64 (n,) squared norms; out_idx int32 (B, k);
+out_dist float32 (B, k).
 """
 import numba
 import numpy as np
@@ -17,28 +18,27 @@ kernel = numba.njit(cache=True, nogil=True)
 
 
 @kernel
-def refine_block(key, rows, x, sq, k, cand, tol_scale, max_sq, cosine, out_idx, out_dist, a, b):
-    """Rows a..b of the block: exact k nearest (self excluded) from the float32 keys.
+def refine_block(key, rows, cols, x, sq, k, cand, tol_scale, max_sq, cosine, out_idx, out_dist, a, b):
+    """Rows a..b of the block: the k nearest candidates (self excluded) from the float32 keys.
 
-    ``cand`` (>= k) candidates are cut from the keys; every row whose key lies
-    within ``tol_scale * (sq[i] + max_sq)`` of the cut is kept as well, so
-    rounding in the keys cannot drop a true neighbour.
+    ``cand`` (>= k, < C) candidates are cut from the keys; every candidate whose key
+    lies within ``tol_scale * (sq[i] + max_sq)`` of the cut is kept as well, so
+    rounding in the keys cannot drop a true neighbour. ``cols`` must be ascending
+    (ties then go to the smaller row).
     """
-    n, d = x.shape
-    buf = np.empty(n, dtype=np.float32)
-    js = np.empty(n, dtype=np.int64)
-    dist = np.empty(n, dtype=np.float64)
+    d = x.shape[1]
+    C = cols.shape[0]
+    top = np.empty(cand, dtype=np.float32)
+    js = np.empty(C, dtype=np.int64)
+    dist = np.empty(C, dtype=np.float64)
     for r in range(a, b):
         i = rows[r]
-        for j in range(n):
-            buf[j] = key[r, j]
-        buf[i] = np.inf
-        cut = np.partition(buf, cand - 1)[cand - 1]
+        cut = smallest_key(key[r], cols, i, top)
         limit = cut + tol_scale * (sq[i] + max_sq)
         c = 0
-        for j in range(n):
-            if j != i and key[r, j] <= limit:
-                js[c] = j
+        for t in range(C):
+            if cols[t] != i and key[r, t] <= limit:
+                js[c] = cols[t]
                 c += 1
         for t in range(c):
             j = js[t]
@@ -58,6 +58,29 @@ def refine_block(key, rows, x, sq, k, cand, tol_scale, max_sq, cosine, out_idx, 
             out_idx[r, t] = js[order[t]]
             out_dist[r, t] = dist[order[t]]
     return 0
+
+
+@kernel
+def smallest_key(row, cols, i, top):
+    """The len(top)-th smallest of ``row`` over the columns that are not row ``i``.
+
+    One pass with a sorted buffer ``top`` (float32 (cand,)): most keys are rejected
+    by a single comparison with the largest kept one.
+    """
+    m = top.shape[0]
+    filled = 0
+    for c in range(row.shape[0]):
+        v = row[c]
+        if cols[c] == i or (filled == m and v >= top[m - 1]):
+            continue
+        t = filled if filled < m else m - 1
+        while t > 0 and top[t - 1] > v:
+            top[t] = top[t - 1]
+            t -= 1
+        top[t] = v
+        if filled < m:
+            filled += 1
+    return top[m - 1]
 
 
 @kernel

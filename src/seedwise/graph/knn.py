@@ -10,9 +10,15 @@ measurements). Two searches:
 - exact: blocked BLAS products rank the candidates, then ``_knn_kernels.refine_block``
   recomputes every candidate within rounding error of the cut in float64 and keeps
   the k smallest by (distance, row). Used up to :data:`EXACT_MAX_N` rows.
-- approximate: NN-descent (Dong, Charikar, Li, WWW 2011) through pynndescent, the
-  same numba stack, above that. Its recall against the exact search is measured on
-  a sample of rows and reported with the neighbours.
+- inverted file (``_ivf.py``, the default above that): k-means cells, and for each
+  cell the same exact search over the rows of its nearest cells; all BLAS.
+- NN-descent (Dong, Charikar, Li, WWW 2011) through pynndescent, the same numba
+  stack, on request (``knn="nndescent"``, the ``ideal`` extra). pynndescent compiles
+  its kernels in every process (a minute or more on 2 cores) and took 166 s for
+  200,000 x 64 rows here, which is why it is not the default at scale.
+
+The recall of an approximate search against the exact one is measured on a sample
+of rows and reported with the neighbours.
 
 A row is never its own neighbour; duplicate rows are each other's nearest
 neighbours (distance 0) with ties going to the smaller row. Under ``"cosine"`` a
@@ -46,13 +52,13 @@ __all__ = ["KNN_METHODS", "METRICS", "Neighbors", "check_embeddings", "exact_nei
            "knn_graph", "nearest_neighbors"]
 
 METRICS = ("euclidean", "cosine")
-KNN_METHODS = ("auto", "exact", "nndescent")
+KNN_METHODS = ("auto", "exact", "ivf", "nndescent")
 WEIGHTS = ("similarity", "wc", "uniform:P")
 
-#: Above this many rows ``method="auto"`` uses NN-descent (exact costs n^2 d).
+#: Above this many rows ``method="auto"`` uses the inverted-file search (exact costs n^2 d).
 EXACT_MAX_N = 50_000
 
-#: Rows whose exact neighbours are computed to measure NN-descent's recall.
+#: Rows whose exact neighbours are computed to measure an approximate search's recall.
 RECALL_SAMPLE = 1000
 
 #: Bytes of float32 keys per BLAS block of the exact search.
@@ -79,7 +85,7 @@ class Neighbors:
         Euclidean distances, or cosine distances 1 - cos.
     metric : str
     method : str
-        "exact" or "nndescent".
+        "exact", "ivf" or "nndescent".
     recall : float or None
         Share of true k nearest neighbours found, measured on ``recall_sample``
         rows against the exact search (1.0 for the exact search).
@@ -175,23 +181,35 @@ def exact_neighbors(x, k, metric="euclidean", *, rows=None, threads=1):
     indices : int32 (len(rows), k)
     distances : float32 (len(rows), k)
     """
-    from .._parallel import map_blocks, split_range
-
-    n, d = x.shape
+    n = x.shape[0]
     rows = np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
     cosine = metric == "cosine"
-    sq = np.ones(n) if cosine else np.einsum("ij,ij->i", x, x, dtype=np.float64)
-    sq32 = sq.astype(np.float32)
-    max_sq = float(sq.max())
-    # float32 product error is ~ sqrt(d) ulps of |x_i| |x_j|; keys and the cut both carry it
-    tol_scale = 8.0 * (math.sqrt(d) + 2.0) * 2.0 ** -24
-    cand = min(k + EXTRA_CANDIDATES, n - 1)
+    sq = squared_norms(x, cosine)
     out_idx = np.empty((len(rows), k), dtype=np.int32)
     out_dist = np.empty((len(rows), k), dtype=np.float32)
-    block = max(1, min(len(rows), BLOCK_BYTES // (4 * n)))
+    search_block(x, sq, rows, np.arange(n, dtype=np.int64), k, cosine, out_idx, out_dist, threads)
+    return out_idx, out_dist
+
+
+def search_block(x, sq, rows, cols, k, cosine, out_idx, out_dist, threads):
+    """The k nearest of ``cols`` (ascending global rows) for each of ``rows``, into the outputs.
+
+    Ranks by a float32 BLAS product, ``BLOCK_BYTES`` of keys at a time, then refines
+    in float64 (``_knn_kernels.refine_block``). ``sq``: float64 squared norms of all rows.
+    """
+    from .._parallel import map_blocks, split_range
+
+    d = x.shape[1]
+    # float32 product error is ~ sqrt(d) ulps of |x_i| |x_j|; keys and the cut both carry it
+    tol_scale = 8.0 * (math.sqrt(d) + 2.0) * 2.0 ** -24
+    max_sq = float(sq[cols].max())
+    cand = min(k + EXTRA_CANDIDATES, len(cols) - 1)
+    xc = x if len(cols) == x.shape[0] else x[cols]  # all rows: cols is 0..n-1
+    sq32 = sq[cols].astype(np.float32)
+    block = max(1, min(len(rows), BLOCK_BYTES // (4 * len(cols))))
     for a in range(0, len(rows), block):
         r = rows[a:a + block]
-        key = x[r] @ x.T
+        key = x[r] @ xc.T
         if cosine:
             np.negative(key, out=key)
         else:
@@ -199,18 +217,17 @@ def exact_neighbors(x, k, metric="euclidean", *, rows=None, threads=1):
             key += sq32[None, :]
         bi, bd = out_idx[a:a + block], out_dist[a:a + block]
         map_blocks(lambda s, e, key=key, r=r, bi=bi, bd=bd: _knn_kernels.refine_block(
-            key, r, x, sq, k, cand, tol_scale, max_sq, cosine, bi, bd, s, e),
+            key, r, cols, x, sq, k, cand, tol_scale, max_sq, cosine, bi, bd, s, e),
             split_range(0, len(r), REFINE_ROWS), threads)
-    return out_idx, out_dist
+
+
+def squared_norms(x, cosine=False):
+    """float64 (n,) squared norms (1 for the unit rows of the cosine metric)."""
+    return np.ones(x.shape[0]) if cosine else np.einsum("ij,ij->i", x, x, dtype=np.float64)
 
 
 def _nndescent(x, k, metric, seed, threads):
-    try:
-        import pynndescent
-    except ImportError:
-        raise SeedwiseError(f"approximate nearest neighbours (more than {EXACT_MAX_N:,} rows, or "
-                            f"knn='nndescent') need pynndescent: {PIP_EXTRA}") from None
-    index = pynndescent.NNDescent(
+    index = _nndescent_available().NNDescent(
         x, n_neighbors=k + 1, metric="cosine" if metric == "cosine" else "euclidean",
         random_state=int(seed % (2 ** 32)), n_jobs=threads, low_memory=True, compressed=True, verbose=False,
     )
@@ -247,16 +264,17 @@ def nearest_neighbors(X, neighbors=10, metric="euclidean", *, method="auto", see
     neighbors : int, default 10
         1 <= neighbors < n.
     metric : {"euclidean", "cosine"}, default "euclidean"
-    method : {"auto", "exact", "nndescent"}, default "auto"
-        "auto" is exact up to :data:`EXACT_MAX_N` rows, NN-descent above.
+    method : {"auto", "exact", "ivf", "nndescent"}, default "auto"
+        "auto" is exact up to :data:`EXACT_MAX_N` rows and the inverted-file
+        search (``_ivf``) above; "nndescent" runs pynndescent.
     seed : int, default 0
-        NN-descent's random state and the recall sample.
+        The approximate searches' random state and the recall sample.
     threads : int, optional
     cache : bool, default False
         Keep the neighbours in the cache folder keyed by a hash of the content of
         ``X`` and the arguments; a second call with the same data reads them back.
     recall_sample : int, default 1000
-        Rows on which NN-descent's recall is measured (0: not measured).
+        Rows on which an approximate search's recall is measured (0: not measured).
 
     Returns
     -------
@@ -264,7 +282,9 @@ def nearest_neighbors(X, neighbors=10, metric="euclidean", *, method="auto", see
 
     References
     ----------
-    .. [1] W. Dong, M. Charikar, K. Li. Efficient k-nearest neighbor graph
+    .. [1] H. Jégou, M. Douze, C. Schmid. Product quantization for nearest
+       neighbor search. IEEE TPAMI 2011 (the inverted file).
+    .. [2] W. Dong, M. Charikar, K. Li. Efficient k-nearest neighbor graph
        construction for generic similarity measures. WWW 2011 (NN-descent).
     """
     t0 = time.perf_counter()
@@ -275,7 +295,7 @@ def nearest_neighbors(X, neighbors=10, metric="euclidean", *, method="auto", see
     seed = check_seed(seed)
     threads = check_threads(threads)
     if method == "auto":
-        method = "exact" if x.shape[0] <= EXACT_MAX_N else "nndescent"
+        method = auto_method(x.shape[0])
     if method == "nndescent":
         _nndescent_available()
     path = _cache_path(x, k, metric, method, seed) if cache else None
@@ -285,14 +305,19 @@ def nearest_neighbors(X, neighbors=10, metric="euclidean", *, method="auto", see
                              int(z["recall_sample"]), time.perf_counter() - t0, cached=True)
     if metric == "cosine":
         x = x / np.sqrt(np.einsum("ij,ij->i", x, x, dtype=np.float64))[:, None].astype(np.float32)
-    elif method == "exact":
+    elif method != "nndescent":
         # distances do not change under translation; centring keeps the BLAS keys accurate
         x = x - x.mean(axis=0, dtype=np.float64).astype(np.float32)
     if method == "exact":
         idx, dist = exact_neighbors(x, k, metric, threads=threads)
         recall, sample = 1.0, 0
     else:
-        idx, dist = _nndescent(x, k, metric, seed, threads)
+        if method == "ivf":
+            from ._ivf import ivf_neighbors
+
+            idx, dist = ivf_neighbors(x, k, metric, search_block, seed=seed, threads=threads)
+        else:
+            idx, dist = _nndescent(x, k, metric, seed, threads)
         recall, sample = (measure_recall(x, idx, dist, metric, sample=recall_sample, seed=seed, threads=threads)
                           if recall_sample > 0 else (None, 0))
     result = Neighbors(idx, dist, metric, method, recall, sample, time.perf_counter() - t0)
@@ -301,12 +326,18 @@ def nearest_neighbors(X, neighbors=10, metric="euclidean", *, method="auto", see
     return result
 
 
+def auto_method(n):
+    """The search ``knn="auto"`` picks for n rows."""
+    return "exact" if n <= EXACT_MAX_N else "ivf"
+
+
 def _nndescent_available():
+    """The pynndescent module, or a SeedwiseError naming the extra that installs it."""
     try:
-        import pynndescent  # noqa: F401
+        import pynndescent
     except ImportError:
-        raise SeedwiseError(f"approximate nearest neighbours (more than {EXACT_MAX_N:,} rows, or knn='nndescent') "
-                            f"need pynndescent: {PIP_EXTRA}") from None
+        raise SeedwiseError(f"knn='nndescent' needs pynndescent: {PIP_EXTRA}") from None
+    return pynndescent
 
 
 # ------------------------------------------------------------------ cache
@@ -314,7 +345,7 @@ def _cache_path(x, k, metric, method, seed):
     from .io import default_cache_dir
 
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"knn-v1 {x.shape} {k} {metric} {method} {seed if method == 'nndescent' else 0}".encode())
+    h.update(f"knn-v1 {x.shape} {k} {metric} {method} {seed if method != 'exact' else 0}".encode())
     h.update(memoryview(x).cast("B"))
     return os.path.join(default_cache_dir(), "knn", h.hexdigest() + ".npz")
 
@@ -387,6 +418,8 @@ def knn_bytes(n, d, k, method):
     lists = 8 * n * k
     if method == "exact":
         search = min(BLOCK_BYTES, 4 * n * n) + 20 * n
+    elif method == "ivf":  # keys, labels and order, one cell's candidates and their rows
+        search = BLOCK_BYTES + 24 * n + (1 << 15) * 4 * int(math.sqrt(n) + 1)
     else:  # NN-descent heaps (index, distance, flag) of k + 1 and its random-projection forest
         trees = min(64, 5 + int(round(n ** 0.25)))
         search = 3 * 9 * n * (k + 1) + 8 * n * trees + (300 << 20)
@@ -427,9 +460,11 @@ def knn_graph(X, neighbors=10, metric="euclidean", *, weights="similarity", knn=
     weights : str, default "similarity"
         "similarity" (IDEAL's normalised similarity), "wc" (1 / in-degree) or
         "uniform:P".
-    knn : {"auto", "exact", "nndescent"}, default "auto"
-        Exact blocked search up to 50,000 rows, NN-descent (pynndescent [2]_)
-        above; the recall of NN-descent is in ``graph.stats["knn_recall"]``.
+    knn : {"auto", "exact", "ivf", "nndescent"}, default "auto"
+        Exact blocked search up to 50,000 rows, an inverted-file search (exact
+        distances in the nearest k-means cells) above; "nndescent" runs
+        pynndescent [2]_ (the ``ideal`` extra). The recall of an approximate search,
+        measured on 1,000 rows, is in ``graph.stats["knn_recall"]``.
     seed : int, default 0
     threads : int, optional
     cache : bool, default False
@@ -490,14 +525,14 @@ def prepare(X, neighbors, metric="euclidean", knn="auto", max_memory=None):
 
     Returns
     -------
-    x : float32 (n, d), k : int, method : "exact" or "nndescent"
+    x : float32 (n, d), k : int, method : "exact", "ivf" or "nndescent"
     """
     metric = check_choice("metric", metric, METRICS)
     knn = check_choice("knn", knn, KNN_METHODS)
     x = check_embeddings(X, metric=metric)
     n, d = x.shape
     k = check_neighbors(neighbors, n)
-    method = knn if knn != "auto" else ("exact" if n <= EXACT_MAX_N else "nndescent")
+    method = knn if knn != "auto" else auto_method(n)
     if method == "nndescent":
         _nndescent_available()
     check_knn_memory(n, d, k, method, max_memory)
