@@ -11,6 +11,7 @@
   assignment, and the optimal coverage of a feasible assignment on RR sets.
 - HIM: a pure-Python HeteroIM (lists, dicts, heapq, Counter) in the shape of
   socialalgo/HIM's HeteroIM.py, also the baseline of bench/bench_him.py.
+- k nearest neighbours: every pair in float64, ties to the smaller row.
 """
 from __future__ import annotations
 
@@ -468,3 +469,24 @@ def naive_rr_sets(graph, count, seed=0):
                     queue.append(v)
         out.append(queue)
     return out
+
+
+# --------------------------------------------------------------- k nearest neighbours
+def brute_force_knn(X, k, metric="euclidean"):
+    """(indices int (n, k), distances float64 (n, k)) of the k nearest other rows."""
+    x = np.asarray(X, dtype=np.float64)
+    if metric == "cosine":
+        x = x / np.linalg.norm(x, axis=1, keepdims=True)
+    n = len(x)
+    idx = np.empty((n, k), dtype=np.int64)
+    dist = np.empty((n, k))
+    for i in range(n):
+        if metric == "cosine":
+            d = np.maximum(1.0 - x @ x[i], 0.0)
+        else:
+            d = np.sqrt(((x - x[i]) ** 2).sum(axis=1))
+        others = [j for j in range(n) if j != i]
+        others.sort(key=lambda j: (d[j], j))
+        idx[i] = others[:k]
+        dist[i] = d[others[:k]]
+    return idx, dist

@@ -16,9 +16,12 @@ PUBLIC = [
     "seedwise.sampling.rr_sets:sample_rr_sets", "seedwise.selection.coverage:max_coverage",
     "seedwise.diffusion.monte_carlo:monte_carlo_spread", "seedwise.sampling.estimate:rr_spread",
     "seedwise.algorithms.cim:cim", "seedwise.algorithms.him:recommend",
+    "seedwise.algorithms.ideal:select_examples", "seedwise.graph.knn:knn_graph",
+    "seedwise.graph.knn:nearest_neighbors",
 ]
 ALGORITHMS = {"seedwise.algorithms.im.opim_c:opim_c", "seedwise.algorithms.im.imm:imm",
-              "seedwise.algorithms.im.celf:celf", "seedwise.algorithms.cim:cim", "seedwise.algorithms.him:recommend"}
+              "seedwise.algorithms.im.celf:celf", "seedwise.algorithms.cim:cim", "seedwise.algorithms.him:recommend",
+              "seedwise.algorithms.ideal:select_examples"}
 
 
 def load(spec):

@@ -17,6 +17,7 @@ def results():
         seedwise.maximize(g, 3, algorithm="degree"),
         seedwise.cim(g, [232, 74, 195], 2, seed=0),
         seedwise.recommend(g, [232, 74], 2, method="hetero-ir"),
+        seedwise.select_examples(np.random.default_rng(0).normal(size=(60, 4)), 3, seed=0),
     ]
 
 

@@ -1,7 +1,7 @@
 """k-nearest-neighbour graphs: exact search against brute force, weights, cache, bad input."""
 import numpy as np
 import pytest
-from naive_knn import brute_force_knn
+from _reference import brute_force_knn
 
 import seedwise
 from seedwise import SeedwiseError

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from reference import brute_force_im, exact_spread
+from _reference import brute_force_im, exact_spread
 
 import seedwise
 from seedwise import SeedwiseError
@@ -187,16 +187,3 @@ def test_memory_guard_before_allocating(monkeypatch):
     monkeypatch.setattr(knn, "nearest_neighbors", boom)
     with pytest.raises(seedwise.SeedwiseError, match="over the memory budget"):
         seedwise.select_examples(_blobs(0, n=500), 10, max_memory="1K")
-
-
-# ------------------------------------------------------------------ docstrings
-@pytest.mark.parametrize("fn", ["select_examples", "knn_graph"])
-def test_docstrings_match_signatures(fn):
-    import inspect
-
-    from test_docstrings import documented_parameters
-
-    f = getattr(seedwise, fn)
-    doc = inspect.getdoc(f)
-    assert set(documented_parameters(doc)) == set(inspect.signature(f).parameters)
-    assert "References" in doc and "Zhang" in doc
