@@ -50,7 +50,8 @@ def test_status():
 
 
 def test_a_real_run_that_meets_its_target_says_so(results):
-    opim, degree, cim, recs = results
+    opim, degree, cim, recs, examples = results
+    assert examples.status == "target met" and examples.ratio >= examples.target
     assert opim.status == "target met" and opim.ratio >= opim.target
     assert cim.status == ("target met" if cim.ratio >= cim.target else "stopped at theta_max")
     assert degree.status == recs.status == "no certificate"
