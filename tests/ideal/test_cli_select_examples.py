@@ -75,7 +75,8 @@ def test_output_csv_and_json(tmp_path, capsys, X):
     assert lines[0] == "rank,index"
     assert [int(x.split(",")[1]) for x in lines[1:]] == res.indices
     assert [int(x.split(",")[0]) for x in lines[1:]] == [1, 2, 3, 4]
-    assert _run(capsys, "select-examples", "--embeddings", str(path), "--budget", "4", "--output", str(json_out))[0] == 0
+    code, _, _ = _run(capsys, "select-examples", "--embeddings", str(path), "--budget", "4", "--output", str(json_out))
+    assert code == 0
     assert json.loads(json_out.read_text())["indices"] == res.indices
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._timer import Timer
 from ..._validation import check_choice, check_eps, check_int, check_model, check_seed, check_threads
 from ...graph import knn as _knn
-from ..._timer import Timer
 from ...results import ExampleSelection
 from . import baselines
 
