@@ -28,8 +28,9 @@ def select_examples_arguments(p):
                    help="edge probabilities: similarity (normalised per example; default), wc, uniform:P")
     p.add_argument("--model", default="ic", type=str.lower, choices=("ic", "lt"), help="diffusion model (default ic)")
     p.add_argument("--eps", type=float, default=0.1, help="OPIM-C approximation slack (default 0.1)")
-    p.add_argument("--knn", default="auto", type=str.lower, choices=("auto", "exact", "nndescent"),
-                   help="neighbour search: exact up to 50,000 rows, NN-descent above (default auto)")
+    p.add_argument("--knn", default="auto", type=str.lower, choices=("auto", "exact", "ivf", "nndescent"),
+                   help="neighbour search: exact up to 50,000 rows, inverted file above (default auto); "
+                        "nndescent needs pynndescent")
     p.add_argument("--cache", action="store_true", help="keep the neighbours in the cache, keyed by content hash")
     p.add_argument("--max-memory", default=None, metavar="BYTES|N%",
                    help="memory budget, checked before allocating (default 80%% of the available memory)")

@@ -59,11 +59,14 @@ def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", 
     eps : float, default 0.1
         OPIM-C's approximation slack (method "ideal").
     seed : int, default 0
-        The same seed gives the same selection for any ``threads``.
+        The same seed gives the same selection for any ``threads`` (with the
+        exact and inverted-file searches; pynndescent's result depends on its
+        thread count).
     threads : int, optional
-    knn : {"auto", "exact", "nndescent"}, default "auto"
-        Neighbour search: exact up to 50,000 rows, NN-descent above (needs the
-        ``ideal`` extra).
+    knn : {"auto", "exact", "ivf", "nndescent"}, default "auto"
+        Neighbour search: exact up to 50,000 rows, an inverted-file search
+        (exact distances in the nearest k-means cells) above, whose recall on a
+        sample is reported; "nndescent" uses pynndescent (the ``ideal`` extra).
     cache : bool, default False
         Keep the neighbours in the cache folder, keyed by a hash of ``X``.
     max_memory : int or str, optional
