@@ -155,6 +155,16 @@ def test_nndescent_recall_is_measured_against_exact():
     assert nb.recall >= 0.9 and abs(nb.recall - overlap) < 0.05
 
 
+def test_drop_self_keeps_k_other_entries():
+    from seedwise.graph._knn_kernels import drop_self
+
+    idx = np.array([[0, 2, 1], [2, 1, 0], [1, -1, 2]], dtype=np.int64)
+    dist = np.array([[0, 1, 2], [0, 0, 3], [1, 9, 4]], dtype=np.float32)
+    got_idx, got_dist = drop_self(idx, dist, 2)
+    assert got_idx.tolist() == [[2, 1], [2, 0], [1, -1]]  # row 2 lists itself: one entry left
+    assert got_dist[0].tolist() == [1, 2] and got_dist[2, 1] == np.inf
+
+
 def test_missing_pynndescent_names_the_extra(monkeypatch):
     import sys
 

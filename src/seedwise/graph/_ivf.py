@@ -3,10 +3,11 @@
 The rows are split into about sqrt(n) cells by k-means (Lloyd's iterations on a
 sample, seeded); the rows of each cell then search the rows of the ``probes``
 cells whose centres lie nearest to their own cell's centre, with the blocked BLAS
-product and float64 refinement of the exact search (``knn.search_block``). The
-work is about n * probes * (n / cells) * d multiply-adds instead of n^2 d, all of
-it in BLAS; a true neighbour is missed only when it lies in a cell that is not
-probed, which the recall measured on a sample reports.
+product and float64 refinement of the exact search (``knn.search_block``; ``knn``
+imports this module only when it runs). The work is about
+n * probes * (n / cells) * d multiply-adds instead of n^2 d, all of it in BLAS; a
+true neighbour is missed only when it lies in a cell that is not probed, which the
+recall measured on a sample reports.
 
 References
 ----------
@@ -19,6 +20,8 @@ import math
 
 import numpy as np
 
+from .knn import search_block, squared_norms
+
 #: Cells probed per cell (its own and the nearest others).
 PROBES = 8
 
@@ -30,7 +33,7 @@ TRAIN_SAMPLE = 65_536
 ASSIGN_BLOCK = 1 << 15
 
 
-def ivf_neighbors(x, k, metric, search_block, *, seed=0, threads=1, probes=PROBES):
+def ivf_neighbors(x, k, metric, *, seed=0, threads=1, probes=PROBES):
     """The k nearest other rows of every row, searched in the ``probes`` nearest cells.
 
     Parameters
@@ -39,8 +42,6 @@ def ivf_neighbors(x, k, metric, search_block, *, seed=0, threads=1, probes=PROBE
         Validated rows; unit rows under ``"cosine"``.
     k : int
     metric : {"euclidean", "cosine"}
-    search_block : callable
-        ``knn.search_block`` (passed in so that this module does not import knn).
     seed : int
         Picks the training sample and the first centres.
     threads : int
@@ -59,7 +60,7 @@ def ivf_neighbors(x, k, metric, search_block, *, seed=0, threads=1, probes=PROBE
     order = np.argsort(label, kind="stable")  # rows of a cell stay ascending
     starts = np.searchsorted(label[order], np.arange(cells + 1))
     near = np.argsort(_centre_keys(centres, cosine), axis=1, kind="stable")  # cells by distance, own first
-    sq = np.ones(n) if cosine else np.einsum("ij,ij->i", x, x, dtype=np.float64)
+    sq = squared_norms(x, cosine)
     out_idx = np.empty((n, k), dtype=np.int32)
     out_dist = np.empty((n, k), dtype=np.float32)
     need = k + 1

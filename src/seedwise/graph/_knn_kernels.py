@@ -88,15 +88,15 @@ def drop_self(idx, dist, k):
     """Neighbour lists of k + 1 that may contain the row itself -> lists of k without it.
 
     Returns int32 (n, k), float32 (n, k); a row that does not list itself loses its
-    farthest entry.
+    farthest entry. Missing entries (-1 in the input) stay -1.
     """
     n = idx.shape[0]
-    out_idx = np.empty((n, k), dtype=np.int32)
-    out_dist = np.empty((n, k), dtype=np.float32)
+    out_idx = np.full((n, k), -1, dtype=np.int32)
+    out_dist = np.full((n, k), np.inf, dtype=np.float32)
     for i in range(n):
         t = 0
         for c in range(idx.shape[1]):
-            if idx[i, c] == i or t == k:
+            if idx[i, c] == i or idx[i, c] < 0 or t == k:
                 continue
             out_idx[i, t] = idx[i, c]
             out_dist[i, t] = dist[i, c]

@@ -315,7 +315,7 @@ def nearest_neighbors(X, neighbors=10, metric="euclidean", *, method="auto", see
         if method == "ivf":
             from ._ivf import ivf_neighbors
 
-            idx, dist = ivf_neighbors(x, k, metric, search_block, seed=seed, threads=threads)
+            idx, dist = ivf_neighbors(x, k, metric, seed=seed, threads=threads)
         else:
             idx, dist = _nndescent(x, k, metric, seed, threads)
         recall, sample = (measure_recall(x, idx, dist, metric, sample=recall_sample, seed=seed, threads=threads)
