@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import api
 from ..._timer import Timer
 from ..._validation import check_choice, check_eps, check_int, check_model, check_seed, check_threads
 from ...graph import knn as _knn
@@ -131,8 +132,6 @@ def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", 
     lower = upper = ratio = None
     with timer("selection"):
         if method == "ideal":
-            from ... import api
-
             res = api.maximize(graph, budget, model=model, eps=eps, seed=seed, threads=threads,
                                algorithm="opim-c", max_memory=max_memory)
             indices = np.asarray(res.seeds, dtype=np.int64)
@@ -143,8 +142,6 @@ def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", 
             indices = _baseline(method, x, nb, budget, seed, metric, threads, cache)
     if method != "ideal":
         with timer("spread"):
-            from ... import api
-
             est = api.spread(graph, indices.tolist(), model=model, method="rr", rr_sets=BASELINE_RR_SETS,
                              seed=seed, threads=threads)
             spread = est.mean
