@@ -6,11 +6,13 @@ import inspect
 import io
 import os
 
+import numpy as np
 import pytest
 
 import seedwise
 import seedwise.algorithms.cim  # noqa: F401 - every validated function is registered on import
 import seedwise.algorithms.him  # noqa: F401
+import seedwise.algorithms.ideal  # noqa: F401
 import seedwise.algorithms.im.baselines  # noqa: F401
 import seedwise.algorithms.im.celf  # noqa: F401
 import seedwise.algorithms.im.imm  # noqa: F401
@@ -19,12 +21,14 @@ import seedwise.api
 import seedwise.diffusion.monte_carlo  # noqa: F401
 import seedwise.evaluation  # noqa: F401
 import seedwise.graph.generators  # noqa: F401
+import seedwise.graph.knn  # noqa: F401
 import seedwise.graph.pagerank  # noqa: F401
 import seedwise.graph.readers  # noqa: F401
 import seedwise.sampling.estimate  # noqa: F401
 from seedwise._validation import CIM, CONSTRAINTS, HIM, VALIDATED, SeedwiseError
 from seedwise.cli import COMMANDS, build_parser, main
 
+EMBEDDINGS = np.random.default_rng(0).normal(size=(40, 3))
 AP_FILE = os.path.join(os.path.dirname(seedwise.__file__), "datasets", "cim-physic.ap.gz")
 
 
@@ -73,6 +77,9 @@ def base_arguments(g, recs):
         "seedwise.algorithms.im.baselines.pagerank": ((g, 2), {}),
         "seedwise.algorithms.im.baselines.degree_discount": ((g, 2), {}),
         "seedwise.algorithms.im.baselines.random_seeds": ((g, 2), {}),
+        "seedwise.algorithms.ideal.select.select_examples": ((EMBEDDINGS, 3), {"neighbors": 4}),
+        "seedwise.graph.knn.knn_graph": ((EMBEDDINGS,), {"neighbors": 4}),
+        "seedwise.graph.knn.nearest_neighbors": ((EMBEDDINGS,), {"neighbors": 4}),
     }
 
 
@@ -128,6 +135,8 @@ def _files(tmp_path):
 def cli_bases(tmp_path):
     """Valid argv of every command (those without constrained flags map to None)."""
     aps, truth = _files(tmp_path)
+    embeddings = str(tmp_path / "emb.npy")
+    np.save(embeddings, EMBEDDINGS)
     him = ["--dataset", "email-eu-core", "--aps", aps]
     return {
         "select": ["--dataset", "cim-physic", "--k", "2", "--algorithm", "degree"],
@@ -140,6 +149,7 @@ def cli_bases(tmp_path):
                         "--algorithms", "local-degree", "--simulations", "10"],
         "recommend": him + ["--k", "2", "--method", "degree"],
         "recommend-eval": him + ["--truth", truth, "--methods", "degree"],
+        "select-examples": ["--embeddings", embeddings, "--budget", "3", "--neighbors", "4"],
     }
 
 

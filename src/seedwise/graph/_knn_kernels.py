@@ -11,10 +11,9 @@ rows int64 (B,) the block's global ids; cols int64 (C,) the candidates' global
 ids; x float32 (n, d); sq float64 (n,) squared norms; out_idx int32 (B, k);
 out_dist float32 (B, k).
 """
-import numba
 import numpy as np
 
-kernel = numba.njit(cache=True, nogil=True)
+from .._numba import kernel
 
 
 @kernel

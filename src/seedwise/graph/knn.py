@@ -44,7 +44,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import MemoryBudgetError, SeedwiseError, check_choice, check_int, check_seed, check_threads
+from .._validation import (
+    Constraint,
+    MemoryBudgetError,
+    SeedwiseError,
+    check_choice,
+    check_int,
+    default_threads,
+    validated,
+)
 from . import _knn_kernels
 from ._graph import Graph
 
@@ -254,6 +262,11 @@ def measure_recall(x, indices, distances, metric, *, sample=RECALL_SAMPLE, seed=
     return float(found.mean()), len(rows)
 
 
+#: rows of the validation table that differ here (``method`` is the search)
+CHOICES = {"metric": Constraint("choice", choices=METRICS), "knn": Constraint("choice", choices=KNN_METHODS)}
+
+
+@validated(metric=CHOICES["metric"], method=CHOICES["knn"])
 def nearest_neighbors(X, neighbors=10, metric="euclidean", *, method="auto", seed=0, threads=None,
                       cache=False, recall_sample=RECALL_SAMPLE):
     """The ``neighbors`` nearest other rows of every row of ``X``.
@@ -288,12 +301,9 @@ def nearest_neighbors(X, neighbors=10, metric="euclidean", *, method="auto", see
        construction for generic similarity measures. WWW 2011 (NN-descent).
     """
     t0 = time.perf_counter()
-    metric = check_choice("metric", metric, METRICS)
-    method = check_choice("knn", method, KNN_METHODS)
     x = check_embeddings(X, metric=metric)
     k = check_neighbors(neighbors, x.shape[0])
-    seed = check_seed(seed)
-    threads = check_threads(threads)
+    threads = default_threads(threads)
     if method == "auto":
         method = auto_method(x.shape[0])
     if method == "nndescent":
@@ -441,6 +451,7 @@ def check_knn_memory(n, d, k, method, max_memory=None):
     return need
 
 
+@validated(**CHOICES)
 def knn_graph(X, neighbors=10, metric="euclidean", *, weights="similarity", knn="auto", seed=0, threads=None,
               cache=False, max_memory=None):
     """The directed k-nearest-neighbour graph of the rows of ``X``, ready for any seedwise algorithm.

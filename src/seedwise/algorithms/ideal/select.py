@@ -19,7 +19,7 @@ import numpy as np
 
 from ... import api
 from ..._timer import Timer
-from ..._validation import check_choice, check_eps, check_int, check_model, check_seed, check_threads
+from ..._validation import Constraint, check_int, default_threads, validated
 from ...graph import knn as _knn
 from ...results import ExampleSelection
 from . import baselines
@@ -30,6 +30,7 @@ METHODS = ("ideal", "random", "kmeans", "vote-k")
 BASELINE_RR_SETS = 100_000
 
 
+@validated(method=Constraint("choice", choices=METHODS), **_knn.CHOICES)
 def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", weights="similarity",
                     method="ideal", eps=0.1, seed=0, threads=None, knn="auto", cache=False, max_memory=None):
     """Choose ``budget`` examples to label: those whose influence covers the data best.
@@ -108,14 +109,9 @@ def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", 
     >>> len(res.indices), res.lower <= res.spread <= res.upper
     (10, True)
     """
-    method = check_choice("method", str(method).strip().lower().replace("_", "-"), METHODS)
-    model = check_model(model)
-    eps = check_eps(eps)
-    seed = check_seed(seed)
-    threads = check_threads(threads)
+    threads = default_threads(threads)
     weights = _knn.check_weights(weights)
     x, neighbors, search = _knn.prepare(X, neighbors, metric, knn, max_memory)
-    metric = metric.lower()
     n = x.shape[0]
     budget = check_int("budget", budget, 1, n, hint=f" (the number of examples, {n})")
     if method == "kmeans":
