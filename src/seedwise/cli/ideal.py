@@ -19,7 +19,7 @@ def select_examples_arguments(p):
     p.add_argument("--key", metavar="NAME", help="array of an .npz file, or list column of a parquet file")
     p.add_argument("--budget", required=True, type=int_at_least(1), metavar="B", help="examples to choose")
     p.add_argument("--neighbors", type=int_at_least(1), default=10, metavar="K",
-                   help="out-edges per example in the k-nearest-neighbour graph (default 10)")
+                   help="nearest neighbours of each example in the graph; each gets an edge to it (default 10)")
     p.add_argument("--metric", default="euclidean", type=str.lower, choices=("euclidean", "cosine"),
                    help="distance of the neighbour search (default euclidean)")
     p.add_argument("--method", default="ideal", type=str.lower, choices=METHODS,

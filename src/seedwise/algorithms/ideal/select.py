@@ -2,9 +2,10 @@
 
 IDEAL (Zhang et al., ICLR 2024) in three phases, each timed:
 
-1. ``knn``: the k nearest neighbours of every example (exact, or NN-descent at scale);
-2. ``graph``: the directed graph i -> neighbours of i with similarity-driven
-   probabilities (``seedwise.graph.knn``);
+1. ``knn``: the k nearest neighbours of every example (exact, or an inverted-file
+   search at scale);
+2. ``graph``: the directed graph j -> i for every neighbour j of i, with
+   similarity-driven probabilities (``seedwise.graph.knn``);
 3. ``selection``: the ``budget`` examples of largest IC spread, chosen by OPIM-C
    through :func:`seedwise.maximize` (the paper greedily adds the example of largest
    Monte-Carlo marginal gain; OPIM-C optimises the same objective with RR sets and
@@ -36,8 +37,9 @@ def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", 
     """Choose ``budget`` examples to label: those whose influence covers the data best.
 
     IDEAL [1]_ builds a directed k-nearest-neighbour graph over the examples'
-    embeddings (each example points to its ``neighbors`` nearest), lets similarity
-    set the probability that an example "influences" a neighbour, and picks the
+    embeddings (here each example's ``neighbors`` nearest point to it: they could
+    label it; docs/ideal.md says why this is the paper's graph reversed), lets
+    similarity set the probability that an example "influences" another, and picks the
     subset of largest expected spread under the independent cascade. seedwise picks
     it with OPIM-C [2]_, whose certificate bounds how far the subset can be from the
     best one on that graph. ``method`` runs a baseline instead: random rows,
@@ -50,7 +52,8 @@ def select_examples(X, budget, *, neighbors=10, metric="euclidean", model="ic", 
     budget : int
         Examples to choose, 1 <= budget <= n.
     neighbors : int, default 10
-        Out-edges per example, 1 <= neighbors < n.
+        Nearest neighbours of each example, 1 <= neighbors < n; each of them gets
+        an edge to the example.
     metric : {"euclidean", "cosine"}, default "euclidean"
     model : {"ic", "lt"}, default "ic"
         Diffusion model of the spread (LT needs weights="wc").
