@@ -4,6 +4,13 @@ Arrays: in_indptr int64 (n+1,), in_indices int32 (m,), in_prob float32 (m,),
 in_shared_p float32 (n,) (p when all in-edges of v share it, else -1).
 RR set i draws only from ``stream(seed, i)``, so a block [start, stop) gives the
 same sets whichever thread or worker samples it.
+
+Blocked nodes (SPEC section 5.2): ``blocked`` bool (n,) and ``targets`` int32 (the
+nodes not blocked, ascending). A search starts at ``targets[below(state, len)]`` and
+never enters a blocked node (they start out "visited", and only the set's own nodes
+are reset afterwards), which gives the RR sets of the graph with the blocked nodes
+removed, in the original ids, without copying the graph. Empty arrays mean no
+blocked node (then the root is ``below(state, n)``, as always).
 """
 import math
 
@@ -36,22 +43,26 @@ def _add(u, visited, out, pos):
 
 
 @kernel
-def _work_space(in_indptr, start, stop, capacity):
-    """n, the set sizes (stop-start,), the output buffer and the visited marks of one batch."""
+def _work_space(in_indptr, blocked, start, stop, capacity):
+    """n, the set sizes (stop-start,), the output buffer and the visited marks of one
+    batch; the blocked nodes (if any) start out visited, so no search enters them."""
     n = in_indptr.shape[0] - 1
-    return (n, np.empty(stop - start, dtype=np.int32), np.empty(max(capacity, 16), dtype=np.int32),
-            np.zeros(n, dtype=np.bool_))
+    visited = np.zeros(n, dtype=np.bool_) if blocked.shape[0] == 0 else blocked.copy()
+    return n, np.empty(stop - start, dtype=np.int32), np.empty(max(capacity, 16), dtype=np.int32), visited
 
 
 @kernel
-def _root(seed, index, n):
-    """The random state of RR set ``index`` and its root, drawn uniformly from the n nodes."""
+def _root(seed, index, targets, n):
+    """The random state of RR set ``index`` and its root, drawn uniformly from
+    ``targets`` (from the n nodes when empty)."""
     state = next_state(stream(seed, index))
-    return state, np.int32(below(state, n))
+    if targets.shape[0] == 0:
+        return state, np.int32(below(state, n))
+    return state, targets[below(state, targets.shape[0])]
 
 
 @kernel
-def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop, capacity):
+def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, blocked, targets, seed, start, stop, capacity):
     """IC RR sets start..stop-1 by reverse BFS over live in-edges.
 
     Where a node's in-edges share one probability p, live edges are found by
@@ -61,10 +72,10 @@ def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
 
     Returns sizes int32 (stop-start,), nodes int32 (sum of sizes,), edges examined.
     """
-    n, sizes, out, visited = _work_space(in_indptr, start, stop, capacity)
+    n, sizes, out, visited = _work_space(in_indptr, blocked, start, stop, capacity)
     pos = examined = 0
     for r in range(stop - start):
-        state, root = _root(seed, start + r, n)
+        state, root = _root(seed, start + r, targets, n)
         out = _grow(out, pos + 1)
         first = pos
         out[pos] = root
@@ -110,17 +121,18 @@ def sample_rr_ic(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop,
 
 
 @kernel
-def sample_rr_lt(in_indptr, in_indices, in_prob, in_shared_p, seed, start, stop, capacity):
+def sample_rr_lt(in_indptr, in_indices, in_prob, in_shared_p, blocked, targets, seed, start, stop, capacity):
     """LT RR sets start..stop-1: a reverse random walk, each node keeping at most one
     in-edge (u, v) with probability w(u, v); the walk stops at a node that keeps none
-    or at one already in the set.
+    or at one already in the set (or blocked: the edge is then absent, as on the graph
+    without the blocked nodes).
 
     Returns sizes int32 (stop-start,), nodes int32 (sum of sizes,), edges examined.
     """
-    n, sizes, out, visited = _work_space(in_indptr, start, stop, capacity)
+    n, sizes, out, visited = _work_space(in_indptr, blocked, start, stop, capacity)
     pos = examined = 0
     for r in range(stop - start):
-        state, v = _root(seed, start + r, n)
+        state, v = _root(seed, start + r, targets, n)
         first = pos
         while True:
             out = _grow(out, pos + 1)

@@ -1,5 +1,10 @@
 """Reverse-reachable (RR) sets, sampled in parallel and stored flat.
 
+A :class:`Blocked` node mask samples the RR sets of the graph with those nodes
+removed without building that graph (SPEC section 5.2): targets are drawn among
+the other nodes and the reverse search never enters a blocked one. The sets keep
+the graph's node ids.
+
 References
 ----------
 C. Borgs, M. Brautbar, J. Chayes, B. Lucier. Maximizing social influence in
@@ -13,7 +18,7 @@ import numpy as np
 
 from .._parallel import map_blocks, split_range
 from .._random import mix64
-from .._validation import default_threads
+from .._validation import SeedwiseError, default_threads
 from ..graph._kernels import reverse_csr
 from . import _kernels
 
@@ -25,13 +30,69 @@ SMALL = 512
 _SAMPLERS = {"ic": _kernels.sample_rr_ic, "lt": _kernels.sample_rr_lt}
 
 
+class Blocked:
+    """Nodes that RR sets never start from and never enter (SPEC section 5.2).
+
+    Sampling on a graph G with the nodes B blocked gives the distribution of RR
+    sets on G minus B (edges with an end in B removed, other probabilities kept),
+    in G's ids: a root uniform over V minus B, and live in-edges from B ignored.
+
+    Parameters
+    ----------
+    mask : bool array (n,)
+        True for a blocked node.
+
+    Attributes
+    ----------
+    mask : bool (n,)
+    targets : int32 (population,)
+        The nodes that are not blocked, ascending.
+    """
+
+    def __init__(self, mask):
+        self.mask = np.ascontiguousarray(mask, dtype=np.bool_)
+        self.targets = np.flatnonzero(~self.mask).astype(np.int32)
+
+    @property
+    def population(self):
+        """Number of nodes that are not blocked."""
+        return int(self.targets.shape[0])
+
+    def __repr__(self):
+        return f"<Blocked {self.mask.shape[0] - self.population:,} of {self.mask.shape[0]:,} nodes>"
+
+
+_NONE = np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.int32)
+
+
+def _mask_arrays(blocked):
+    """(mask, targets) kernel arguments; empty arrays when nothing is blocked."""
+    return _NONE if blocked is None else (blocked.mask, blocked.targets)
+
+
+def as_blocked(blocked, n):
+    """``blocked`` (None, a bool mask (n,) or a :class:`Blocked`) as a Blocked or None."""
+    if blocked is None or isinstance(blocked, Blocked):
+        out = blocked
+    else:
+        out = Blocked(blocked)
+    if out is not None and out.mask.shape[0] != n:
+        raise SeedwiseError(f"blocked mask has {out.mask.shape[0]} entries for a graph of {n} nodes")
+    if out is not None and out.population == 0:
+        raise SeedwiseError("every node is blocked: no RR set can start")
+    return out
+
+
 class RRSets:
     """A collection of RR sets: ``nodes[offsets[i]:offsets[i+1]]`` is set i.
 
     Attributes
     ----------
     n : int
-        Nodes of the graph the sets were sampled on (targets drawn from 0..n-1).
+        Nodes of the graph the sets were sampled on (node ids are in 0..n-1).
+    population : int
+        Nodes a set's target was drawn from: n, or the nodes not blocked. Spread
+        estimates scale by it.
     offsets : int64 (count+1,)
     nodes : int32 (total,)
     edges_examined : int
@@ -40,8 +101,9 @@ class RRSets:
         were drawn from streams start..start+count-1.
     """
 
-    def __init__(self, n, offsets, nodes, *, edges_examined=0, seed=0, model="ic", start=0):
+    def __init__(self, n, offsets, nodes, *, edges_examined=0, seed=0, model="ic", start=0, population=None):
         self.n = int(n)
+        self.population = self.n if population is None else int(population)
         self.offsets = offsets
         self.nodes = nodes
         self.edges_examined = int(edges_examined)
@@ -76,8 +138,8 @@ class RRSets:
         return int(_kernels.count_covered(self.offsets, self.nodes, mask))
 
     def estimate(self, dense_seeds):
-        """n * Lambda(S) / |R|, the unbiased spread estimate."""
-        return self.n * self.coverage(dense_seeds) / max(len(self), 1)
+        """population * Lambda(S) / |R|, the unbiased spread estimate."""
+        return self.population * self.coverage(dense_seeds) / max(len(self), 1)
 
     def extend(self, more):
         """This collection followed by ``more`` (the next stream indices)."""
@@ -86,13 +148,13 @@ class RRSets:
         offsets = np.concatenate([self.offsets, more.offsets[1:] + self.offsets[-1]])
         return RRSets(self.n, offsets, np.concatenate([self.nodes, more.nodes]),
                       edges_examined=self.edges_examined + more.edges_examined,
-                      seed=self.seed, model=self.model, start=self.start)
+                      seed=self.seed, model=self.model, start=self.start, population=self.population)
 
     def __repr__(self):
         return f"<RRSets {len(self):,} sets, {self.total:,} entries, model={self.model}>"
 
 
-def sample_rr_sets(graph, count, *, model="ic", seed=0, start=0, threads=None, progress=None):
+def sample_rr_sets(graph, count, *, model="ic", seed=0, start=0, threads=None, progress=None, blocked=None):
     """Sample RR sets ``start .. start+count-1`` of ``graph`` in parallel.
 
     Parameters
@@ -109,17 +171,23 @@ def sample_rr_sets(graph, count, *, model="ic", seed=0, start=0, threads=None, p
         Threads to use (default: all numba threads).
     progress : callable, optional
         Called with the number of sets finished after each block.
+    blocked : bool array (n,) or Blocked, optional
+        Nodes removed from the graph for this sample (see :class:`Blocked`): the
+        sets are those of the graph without them, in this graph's ids, and
+        ``population`` is the number of other nodes.
 
     Returns
     -------
     RRSets
     """
-    return _sample(graph, int(count), model, int(seed), int(start), default_threads(threads), progress)
+    blocked = as_blocked(blocked, graph.n)
+    return _sample(graph, int(count), model, int(seed), int(start), default_threads(threads), progress, blocked)
 
 
-def _sample(graph, count, model, seed, start, threads, progress=None):
+def _sample(graph, count, model, seed, start, threads, progress=None, blocked=None):
     kernel = _SAMPLERS[model]
-    args = (graph.in_indptr, graph.in_indices, graph.in_prob, graph.in_shared_p, np.uint64(seed))
+    args = (graph.in_indptr, graph.in_indices, graph.in_prob, graph.in_shared_p, *_mask_arrays(blocked),
+            np.uint64(seed))
     if count < SMALL:
         threads = 1  # a thread pool costs more than it saves here (the sets are the same)
     # smaller blocks for small budgets so both threads get work
@@ -138,7 +206,8 @@ def _sample(graph, count, model, seed, start, threads, progress=None):
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
     return RRSets(graph.n, offsets, nodes, edges_examined=sum(int(p[2]) for p in parts),
-                  seed=seed, model=model, start=start)
+                  seed=seed, model=model, start=start,
+                  population=None if blocked is None else blocked.population)
 
 
 def derive_seed(seed, label):
