@@ -307,10 +307,10 @@ def exact_cim_spread(query, friends_orig):
 
 def feasible_unions(query, cap):
     """Every union of a feasible assignment (per AP a subset of C_u of size <= k_u),
-    as sorted tuples of P ids, without repeats."""
+    as sorted tuples of G ids, without repeats."""
     per_ap = []
     for u in range(query.d):
-        cands = query.cand_p[query.cand_indptr[u]:query.cand_indptr[u + 1]].tolist()
+        cands = query.cand[query.cand_indptr[u]:query.cand_indptr[u + 1]].tolist()
         k = min(int(cap[u]), len(cands))
         # monotone objective: only maximal subsets matter, but keep every size <= k
         subsets = [c for r in range(k + 1) for c in itertools.combinations(cands, r)]
@@ -324,10 +324,10 @@ def feasible_unions(query, cap):
 
 
 def brute_force_cim(query, cap):
-    """(best union of P ids, its exact spread on P) over all feasible assignments."""
+    """(best union of G ids, its exact spread on P) over all feasible assignments."""
     best, value = (), -1.0
     for union in feasible_unions(query, cap):
-        v = exact_oracle(query.passive, union)
+        v = exact_oracle(query.passive, query.p_of_g[list(union)])
         if v > value + 1e-12:
             best, value = union, v
     return best, value

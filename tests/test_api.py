@@ -289,7 +289,7 @@ def test_cim_and_recommend_through_main(capsys, tmp_path):
 
     assert main(["cim", "--dataset", "cim-physic", "--aps", _physic_aps(), "--k", "2", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["algorithm"] == "rr-opim+" and out["k"] == 2 and out["distinct_seeds"] >= 1
+    assert out["algorithm"] == "rr-opim+eb" and out["k"] == 2 and out["distinct_seeds"] >= 1
     assert main(["recommend", "--dataset", "cim-physic", "--aps", str(inviters), "--k", "2", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["method"] == "hetero-im" and out["recommendations"]

@@ -270,6 +270,7 @@ CONSTRAINTS = {
     "ap_set": _int(1),
     "ap_fraction": _unit(),
     "min_rr_sets": _int(0),
+    "prior_strength": Constraint("float", 0.0, low_open=True),
     "start": Constraint("choice", choices=("authors", "paper")),
     "edges": _int(1, 2**40),
     "nodes": _int(2, 2**31 - 1, optional=True),

@@ -254,9 +254,14 @@ class CimResult(Result):
         APs whose out-neighbours are all APs: reported, never silently dropped.
     pick : int64 (p,) or None
         Position of each recommendation in the order the algorithm picked them.
+    zero_gain_picks : int or None
+        Recommendations whose marginal coverage in the RR sample was 0 when picked:
+        the sample said nothing about them (None for algorithms without a sample).
+    zero_gain_fill : str or None
+        How those picks were filled (the tie rule, or the prior of the default).
     """
 
-    ROW_HEADER = ("ap", "rank", "friend", "marginal_gain", "weight", "pick", "cumulative_spread")
+    ROW_HEADER = ("ap", "rank", "friend", "marginal_gain", "weight", "pick", "cumulative_spread", "zero_gain")
 
     ap_ids: list
     indptr: np.ndarray
@@ -266,6 +271,8 @@ class CimResult(Result):
     distinct_seeds: int
     aps_without_candidates: list = field(default_factory=list)
     pick: np.ndarray | None = None
+    zero_gain_picks: int | None = None
+    zero_gain_fill: str | None = None
 
     def _per_ap(self, values):
         bounds = self.indptr.tolist()
@@ -294,23 +301,28 @@ class CimResult(Result):
     def _fields(self):
         return {"assignments": {str(ap): list(friends) for ap, friends in self.assignments.items()},
                 "distinct_seeds": self.distinct_seeds,
-                "aps_without_candidates": list(self.aps_without_candidates)}
+                "aps_without_candidates": list(self.aps_without_candidates),
+                "zero_gain_picks": self.zero_gain_picks,
+                "zero_gain_fill": self.zero_gain_fill}
 
     def rows(self):
         """One tuple per recommendation, grouped by AP in rank order (``ROW_HEADER``): ap,
-        rank (from 1), friend, marginal_gain, weight, pick (the selection step) and
+        rank (from 1), friend, marginal_gain, weight, pick (the selection step),
         cumulative_spread (the sum of the marginal gains of every recommendation
-        picked up to this one: the estimate of the union's spread so far); gains and
-        cumulative spreads are None where the algorithm has none."""
+        picked up to this one: the estimate of the union's spread so far) and
+        zero_gain (True when the pick had zero marginal coverage in the RR sample);
+        gains, cumulative spreads and zero_gain are None where the algorithm has none."""
         gains = self.marginal_gains.astype(np.float64)
         pick = np.arange(len(gains)) if self.pick is None else np.asarray(self.pick)
         in_order = np.argsort(pick, kind="stable")
         cumulative = np.empty(len(gains))
         cumulative[in_order] = np.cumsum(gains[in_order])
         none = lambda x: None if math.isnan(x) else x  # noqa: E731
+        sampled = self.zero_gain_picks is not None
         weights, bounds = self.edge_weights.tolist(), self.indptr.tolist()
         gains, cumulative, pick = gains.tolist(), cumulative.tolist(), pick.tolist()
-        return [(ap, j - a + 1, self.friends[j], none(gains[j]), weights[j], int(pick[j]), none(cumulative[j]))
+        return [(ap, j - a + 1, self.friends[j], none(gains[j]), weights[j], int(pick[j]), none(cumulative[j]),
+                 gains[j] == 0 if sampled else None)
                 for ap, a, b in zip(self.ap_ids, bounds[:-1], bounds[1:]) for j in range(a, b)]
 
     def ranked_by_weight(self):
@@ -398,7 +410,7 @@ class Recommendations(Result):
 #: Columns of :meth:`Comparison.to_pandas`, one row per (algorithm, k).
 COMPARISON_COLUMNS = ("algorithm", "k", "spread", "ci95_low", "ci95_high", "simulations", "distinct_seeds",
                       "recommendations", "seconds", "estimate", "lower_bound", "upper_bound", "approximation",
-                      "rr_sets", "error")
+                      "rr_sets", "zero_gain_picks", "error")
 
 
 class Comparison(list):
@@ -421,7 +433,7 @@ class Comparison(list):
     def to_dict(self):
         """The object of ``seedwise cim-compare --json``."""
         q = self.query
-        return {"aps": q.d, "aps_without_candidates": list(q.aps_without_candidates), "passive_nodes": q.passive.n,
+        return {"aps": q.d, "aps_without_candidates": list(q.aps_without_candidates), "passive_nodes": q.n_p,
                 "query_seconds": q.seconds, "simulations": self.simulations, "results": [dict(r) for r in self]}
 
     def to_pandas(self):

@@ -52,18 +52,19 @@ def test_driven_max_coverage_equals_kernel(graph, restrict):
         assert (got.coverage, got.upper) == (want.coverage, want.upper)
 
 
+@pytest.mark.parametrize("strength", [0.0, 16.0])
 @pytest.mark.parametrize("tightened", [False, True])
 @pytest.mark.parametrize("sets", [20, 400])
-def test_driven_rr_greedy_equals_kernel(graph, tightened, sets):
+def test_driven_rr_greedy_equals_kernel(graph, tightened, sets, strength):
     q = build_query(graph, [232, 74, 195, 121, 149, 9, 23])
     cap = np.array([2, 1, 3, 2, 2, 1, 4], dtype=np.int64)
-    coll = make_backend("local", q.passive, "ic", threads=1).collection(5)
+    coll = make_backend("local", graph, "ic", threads=1, blocked=q.blocked).collection(5)
     coll.grow(sets)
-    want = rr_greedy(coll, q, cap, tightened)
-    got = rr_greedy(Remote(coll), q, cap, tightened)
+    want = rr_greedy(coll, q, cap, tightened, strength)
+    got = rr_greedy(Remote(coll), q, cap, tightened, strength)
     for a, b in zip(got[:3], want[:3]):
         np.testing.assert_array_equal(a, b)
-    assert (int(got[3]), int(got[4])) == (int(want[3]), int(want[4]))
+    assert [int(x) for x in got[3:]] == [int(x) for x in want[3:]]
 
 
 def test_driven_curve_equals_kernel(graph):

@@ -106,8 +106,12 @@ def test_clear_error_without_ray(monkeypatch):
         opim_c(random_graph(), 3, backend="ray")
 
 
-@pytest.mark.parametrize("algorithm, workers", [("rr-opim+", 2), pytest.param("rr-opim+", 1, marks=pytest.mark.slow),
-                                               pytest.param("rr-opim", 2, marks=pytest.mark.slow)])
+SLOW = pytest.mark.slow
+
+
+@pytest.mark.parametrize("algorithm, workers", [("rr-opim+eb", 2), pytest.param("rr-opim+eb", 1, marks=SLOW),
+                                               ("rr-opim+", 2), pytest.param("rr-opim+", 1, marks=SLOW),
+                                               pytest.param("rr-opim", 2, marks=SLOW)])
 def test_rr_opim_plus_same_as_local(ray_cluster, algorithm, workers):
     from seedwise.algorithms.cim import cim
 
@@ -117,7 +121,7 @@ def test_rr_opim_plus_same_as_local(ray_cluster, algorithm, workers):
     dist = cim(g, aps, 3, algorithm=algorithm, seed=5, backend="ray", num_workers=workers)
     assert dist.assignments == local.assignments and dist.gains == local.gains
     assert (dist.lower, dist.upper, dist.ratio, dist.spread) == (local.lower, local.upper, local.ratio, local.spread)
-    assert dist.n_rr_sets == local.n_rr_sets
+    assert dist.n_rr_sets == local.n_rr_sets and dist.zero_gain_picks == local.zero_gain_picks
     assert dist.params["num_workers"] == workers
 
 

@@ -93,13 +93,14 @@ def test_greedy_with_exact_oracle_is_half_approximate(algorithm):
     assert worst >= 0.5
 
 
-def test_rr_opim_plus_guarantee_and_lower_bound():
+@pytest.mark.parametrize("algorithm", ["rr-opim+eb", "rr-opim+"])
+def test_rr_opim_plus_guarantee_and_lower_bound(algorithm):
     eps = 0.1
     for graph, aps in instances(5):
         q = build_query(graph, aps)
         for k, seed in ((1, 0), (2, 1)):
             _, opt = brute_force_cim(q, resolve_capacities(q, k))
-            res = cim(graph, q, k, eps=eps, seed=seed)
+            res = cim(graph, q, k, eps=eps, seed=seed, algorithm=algorithm)
             value = exact_cim_spread(q, res.seeds)
             assert value >= (0.5 - eps) * opt
             assert res.lower <= value + 1e-9
@@ -109,15 +110,29 @@ def test_rr_opim_plus_guarantee_and_lower_bound():
 
 
 # ------------------------------------------------------------------ bounds
-def _python_rr_greedy(rr, q, cap):
-    """Obviously correct RR-Greedy on coverage: full scans, sets as Python sets."""
+def _python_rr_greedy(rr, q, cap, strength=0.0):
+    """Obviously correct RR-Greedy: full scans, sets as Python sets. ``strength`` > 0:
+    the empirical-Bayes score (strength + gain) / (strength n_p / (kappa h_v) + theta),
+    h_v the one-hop spread on P, kappa = sum of the candidates' coverage / (theta sum
+    of h / n_p) (docs/cim-default.md)."""
     sets = [set(rr[i].tolist()) for i in range(len(rr))]
     covered = [False] * len(sets)
 
     def gain(v):
         return sum(1 for i, s in enumerate(sets) if not covered[i] and v in s)
 
-    cands = [q.cand_p[q.cand_indptr[u]:q.cand_indptr[u + 1]].tolist() for u in range(q.d)]
+    cands = [q.cand[q.cand_indptr[u]:q.cand_indptr[u + 1]].tolist() for u in range(q.d)]
+    G, theta = q.graph, len(sets)
+    distinct = sorted({v for c in cands for v in c})
+    h = {v: 1.0 + sum(float(G.out_prob[e]) for e in range(G.out_indptr[v], G.out_indptr[v + 1])
+                      if not q.is_ap[G.out_indices[e]]) for v in distinct}
+    kappa = max(sum(gain(v) for v in distinct), 1) * q.n_p / (theta * sum(h.values()))
+
+    def score(v):
+        if strength == 0:
+            return gain(v)
+        return (strength + gain(v)) * (1.0 / (strength * q.n_p / (kappa * h[v]) + theta))
+
     seeded, count, picks = set(), [0] * q.d, []
     is_open = [cap[u] > 0 and len(cands[u]) > 0 for u in range(q.d)]
     coverage, bounds = 0, []
@@ -133,7 +148,7 @@ def _python_rr_greedy(rr, q, cap):
             if not free:
                 is_open[u] = False
                 continue
-            v = max(free, key=lambda x: (gain(x), -q.prio[x]))  # ties: better prio
+            v = max(free, key=lambda x: (score(x), -q.prio[x]))  # ties: better prio
             g = gain(v)
             picks.append((u, v, g))
             seeded.add(v)
@@ -147,20 +162,36 @@ def _python_rr_greedy(rr, q, cap):
     return picks, coverage, min(bounds)
 
 
+def p_sets(q, theta, seed):
+    """RR sets of P, sampled on G with the APs blocked."""
+    return sample_rr_sets(q.graph, theta, seed=seed, blocked=q.blocked)
+
+
+def kernel_rr_greedy(rr, q, cap, tightened=True, strength=0.0):
+    ii, ss = rr.node_index
+    return kernels.rr_greedy(rr.offsets, rr.nodes, ii, ss, q.cand_indptr, q.cand_ranked, q.prio, cap, tightened,
+                             q.distinct_candidates, q.onehop, strength, q.n_p)
+
+
+@pytest.mark.parametrize("strength", [0.0, 2.0, 16.0])
 @pytest.mark.parametrize("theta", [3, 30, 300])
-def test_rr_greedy_kernel_matches_python_reference(theta):
+def test_rr_greedy_kernel_matches_python_reference(theta, strength):
+    changed = 0
     for graph, aps in instances(4, n=12, n_aps=3, p_edges=20, ap_edges=12):
         q = build_query(graph, aps)
-        rr = sample_rr_sets(q.passive, theta, seed=theta)
-        ii, ss = rr.node_index
+        rr = p_sets(q, theta, theta)
         for k in (1, 2, 5):
             cap = resolve_capacities(q, k)
-            ap, node, gain, cov, upper = kernels.rr_greedy(rr.offsets, rr.nodes, ii, ss, q.cand_indptr,
-                                                           q.cand_ranked, q.prio, cap, True)
-            picks, cov_ref, upper_ref = _python_rr_greedy(rr, q, cap)
+            ap, node, gain, cov, upper, passed = kernel_rr_greedy(rr, q, cap, True, strength)
+            picks, cov_ref, upper_ref = _python_rr_greedy(rr, q, cap, strength)
             assert list(zip(ap.tolist(), node.tolist(), gain.tolist())) == picks
             assert cov == cov_ref == rr.coverage(node)
-            assert upper == upper_ref
+            assert upper == upper_ref  # the tightened bound, valid whatever the picks
+            plain = kernel_rr_greedy(rr, q, cap)
+            assert passed == 0 if strength == 0 else passed >= 0
+            changed += int(not np.array_equal(plain[1], node))
+    if strength >= 16 and theta == 300:
+        assert changed > 0, "the prior never changed a pick: the test would not see a broken score"
 
 
 def test_bounds_are_valid_and_tightened_never_looser():
@@ -168,18 +199,19 @@ def test_bounds_are_valid_and_tightened_never_looser():
     for graph, aps in instances(5, n=10, n_aps=3, p_edges=12, ap_edges=9):
         q = build_query(graph, aps)
         for theta in (5, 50, 500):
-            rr = sample_rr_sets(q.passive, theta, seed=7)
-            ii, ss = rr.node_index
+            rr = p_sets(q, theta, 7)
             for k in (1, 2):
                 cap = resolve_capacities(q, k)
                 best = max_coverage_feasible(rr, q, cap)
-                _, node, _, cov, tight = kernels.rr_greedy(rr.offsets, rr.nodes, ii, ss, q.cand_indptr,
-                                                           q.cand_ranked, q.prio, cap, True)
+                _, node, _, cov, tight, _ = kernel_rr_greedy(rr, q, cap)
                 assert cov <= best <= tight  # a valid upper bound on the optimal coverage
                 assert best <= 2 * cov  # RR-Greedy is 1/2-approximate on coverage
                 # RR-OPIM+'s bound min(tight, 2 cov) still bounds the optimum, and is sometimes tighter
                 assert best <= min(tight, 2 * cov)
                 tighter += tight < 2 * cov
+                # the empirical-Bayes picks: their tightened bound still bounds the optimum
+                _, _, _, cov_eb, tight_eb, _ = kernel_rr_greedy(rr, q, cap, True, 16.0)
+                assert cov_eb <= best <= tight_eb
     assert tighter > 0
 
 
@@ -229,7 +261,7 @@ def test_cim_spread_matches_exact():
 
 
 # ------------------------------------------------------------------ determinism, options
-@pytest.mark.parametrize("algorithm", ["rr-opim+", "rr-opim", "mg-opim", "local-opim-c", "local-imm"])
+@pytest.mark.parametrize("algorithm", ["rr-opim+eb", "rr-opim+", "rr-opim", "mg-opim", "local-opim-c", "local-imm"])
 def test_same_result_for_any_thread_count(algorithm):
     from seedwise.api import load_dataset
 
@@ -247,7 +279,7 @@ def test_bad_arguments():
     graph, aps = instances(1)[0]
     with pytest.raises(SeedwiseError, match="algorithm must be one of"):
         cim(graph, aps, 1, algorithm="opim-c")
-    with pytest.raises(SeedwiseError, match="unknown option for rr-opim\\+: oracle"):
+    with pytest.raises(SeedwiseError, match="unknown option for rr-opim\\+eb: oracle"):
         cim(graph, aps, 1, oracle=exact_oracle)
     with pytest.raises(SeedwiseError, match="k must be an int"):
         cim(graph, aps, 0)

@@ -14,8 +14,10 @@ from seedwise.cli.cim import cim_arguments, cim_compare_arguments, run_cim, run_
 from seedwise.graph import Graph
 
 # the keys of issue 3, then (issue 13) the shared ones it used to drop: target, status, times, params
-KEYS = ["algorithm", "k", "assignments", "distinct_seeds", "aps_without_candidates", "spread", "lower_bound",
-        "upper_bound", "approximation", "target", "status", "rr_sets", "seconds", "times", "params"]
+KEYS = ["algorithm", "k", "assignments", "distinct_seeds", "aps_without_candidates", "zero_gain_picks",
+        "zero_gain_fill", "spread", "lower_bound", "upper_bound", "approximation", "target", "status", "rr_sets",
+        "seconds", "times", "params"]
+ROW_KEYS = ["ap", "rank", "friend", "marginal_gain", "weight", "pick", "cumulative_spread", "zero_gain"]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,9 @@ def test_to_dict_keys_and_typed_ids(g, gs):
     res = cim(g, [0, 1], 2, seed=0)
     d = json.loads(dumps(res.to_dict()))
     assert list(d) == KEYS
-    assert d["algorithm"] == "rr-opim+" and d["k"] == 2
+    assert d["algorithm"] == "rr-opim+eb" and d["k"] == 2
+    assert d["zero_gain_picks"] == res.zero_gain_picks == sum(1 for r in res.rows() if r[7])
+    assert 0 <= d["zero_gain_picks"] <= len(res.friends) and "prior" in d["zero_gain_fill"]
     assert set(d["assignments"]) == {"0", "1"}
     assert all(isinstance(f, int) for fs in d["assignments"].values() for f in fs)
     assert d["approximation"] == pytest.approx(res.ratio) and d["rr_sets"] == res.n_rr_sets
@@ -47,13 +51,25 @@ def test_to_dict_keys_and_typed_ids(g, gs):
     assert d["assignments"] == {"a": ["x"], "b": ["x"]}  # local baselines overlap
     assert d["distinct_seeds"] == 1 and d["spread"] is None and d["approximation"] is None
     assert d["lower_bound"] is None and d["upper_bound"] is None and d["status"] == "no certificate"
+    assert d["zero_gain_picks"] is None and d["zero_gain_fill"] is None  # no sample, nothing to say
+
+
+def test_zero_gain_picks_counted_and_filled_by_the_tie_rule(g):
+    # 1 RR set per collection: almost every pick has zero marginal coverage
+    res = cim(g, [0, 1], 3, algorithm="rr-opim+", seed=0, eps=0.9, start="paper")
+    zeros = [r for r in res.rows() if r[7]]
+    assert res.zero_gain_picks == len(zeros) == int(np.sum(res.marginal_gains == 0)) > 0
+    assert all(r[3] == 0 for r in zeros) and "one-hop spread" in res.zero_gain_fill
+    more = cim(g, [0, 1], 3, algorithm="rr-opim+", seed=0, min_rr_sets=1 << 14)
+    assert more.zero_gain_picks < res.zero_gain_picks
 
 
 def test_rows_gains_weights_and_rank_by_weight(g):
     res = cim(g, [0, 1], 3, seed=0)
     rows = list(res.rows())
     assert len(rows) == len(res.friends) == 5  # friend 5 is shared: only one AP takes it
-    for ap, rank, friend, gain, weight, _, _ in rows:
+    for ap, rank, friend, gain, weight, _, _, zero in rows:
+        assert zero == (gain == 0)
         assert res.assignments[ap][rank - 1] == friend
         ai, fi = g.index_of([ap, friend])
         lo, hi = g.out_indptr[ai], g.out_indptr[ai + 1]
@@ -67,7 +83,7 @@ def test_rows_gains_weights_and_rank_by_weight(g):
     assert ranked.assignments[0] == sorted(res.assignments[0], key=lambda f: -weight_of[f])
     assert "rr-opim+" in repr(res) and "distinct seeds" in repr(res)
     degree = cim(g, [0, 1], 1, algorithm="local-degree")
-    assert all(r[3] is None for r in degree.rows())
+    assert all(r[3] is None and r[7] is None for r in degree.rows())
 
 
 # ------------------------------------------------------------------ CLI
@@ -94,22 +110,23 @@ def test_cli_cim_json_and_outputs(g, tmp_path, capsys):
     aps.write_text("0\n1\n")
     status, out = call(["cim", "--aps", str(aps), "--k", "2", "--json"], g, capsys)
     assert status == 0 and list(json.loads(out)) == KEYS
+    status, out = call(["cim", "--aps", str(aps), "--k", "2"], g, capsys)
+    assert "zero-gain picks:" in out and "filled by" in out
     csv_path, json_path = tmp_path / "r.csv", tmp_path / "r.json"
     status, out = call(["cim", "--aps", str(aps), "--k", "2", "--output", str(csv_path), "--rank-by-weight",
                         "--algorithm", "rr-opim"], g, capsys)
     assert status == 0 and "rr-opim" in out and "wrote 4 rows" in out
     with open(csv_path) as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["ap", "rank", "friend", "marginal_gain", "weight", "pick", "cumulative_spread", "model",
-                       "weights", "graph", "directed"]  # the row, then the run's settings
-    assert len(rows) == 5 and rows[1][7:9] == ["ic", g.weights]
+    assert rows[0] == ROW_KEYS + ["model", "weights", "graph", "directed"]  # the row, then the run's settings
+    assert len(rows) == 5 and rows[1][8:10] == ["ic", g.weights]
+    assert all(r[7] in ("True", "False") for r in rows[1:])
     call(["cim", "--aps", str(aps), "--k", "1", "--output", str(json_path), "--algorithm", "local-degree"],
          g, capsys)
     with open(json_path) as f:
         objs = json.load(f)
-    assert [sorted(o) for o in objs] == [sorted(["ap", "rank", "friend", "marginal_gain", "weight", "pick",
-                                                 "cumulative_spread", "model", "weights", "graph", "directed"])] * 2
-    assert objs[0]["marginal_gain"] is None
+    assert [sorted(o) for o in objs] == [sorted(ROW_KEYS + ["model", "weights", "graph", "directed"])] * 2
+    assert objs[0]["marginal_gain"] is None and objs[0]["zero_gain"] is None
     assert not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
 
 
@@ -151,6 +168,7 @@ def test_cli_cim_compare(g, tmp_path, capsys):
                         "--simulations", "500", "--plot", str(plot)], g, capsys)
     assert status == 0 and plot.exists() and plot.stat().st_size > 1000
     assert "rr-opim+" in out and "local-degree" in out and "distinct seeds" in out
+    assert "zero-gain picks" in out
     status, out = call(["cim-compare", "--aps", str(aps), "--k", "2", "--algorithms", "rr-opim,mg-opim",
                         "--simulations", "200", "--json"], g, capsys)
     d = json.loads(out)

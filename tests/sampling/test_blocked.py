@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from reference import lt_random_weights, random_tiny_graph, worlds
+from _reference import lt_random_weights, random_tiny_graph, worlds
 
 from seedwise import SeedwiseError
 from seedwise.sampling import Blocked, sample_rr_sets
@@ -63,7 +63,7 @@ def test_blocked_sampling_matches_exact_inclusion_on_P(name, g, model):
     se2 = np.sqrt(np.maximum(pair * (1 - pair), 1e-4) / THETA)
     assert np.all(np.abs(f2 - pair) <= 4.5 * se2), name
     # the estimator scales by the population (nodes of P), so spreads match those on P
-    from reference import exact_spread
+    from _reference import exact_spread
 
     for s in ([0], [1, 3]):
         exact = exact_spread(P, s, model)

@@ -23,7 +23,7 @@ from .._validation import default_threads
 BACKENDS = ("local", "ray")
 
 
-def make_backend(name, graph, model, *, threads=None, progress=None, address=None, num_workers=None):
+def make_backend(name, graph, model, *, threads=None, progress=None, address=None, num_workers=None, blocked=None):
     """Open the backend ``name`` ("local" or "ray") for RR sets of ``graph`` under ``model``.
 
     Parameters
@@ -42,6 +42,9 @@ def make_backend(name, graph, model, *, threads=None, progress=None, address=Non
         ``"ray://HOST:PORT"`` joins a remote one.
     num_workers : int, optional
         Ray only: worker actors (default: the CPUs of the cluster).
+    blocked : Blocked, optional
+        Nodes the RR sets never start from nor enter (SPEC section 5.2): the sets
+        are those of the graph without them, in the graph's ids.
 
     Returns
     -------
@@ -55,11 +58,11 @@ def make_backend(name, graph, model, *, threads=None, progress=None, address=Non
     if name == "local":
         from .local import LocalBackend
 
-        return LocalBackend(graph, model, threads=default_threads(threads), progress=progress)
+        return LocalBackend(graph, model, threads=default_threads(threads), progress=progress, blocked=blocked)
     from .ray import RayBackend
 
     return RayBackend(graph, model, threads=1 if threads is None else int(threads), progress=progress,
-                      address=address, num_workers=num_workers)
+                      address=address, num_workers=num_workers, blocked=blocked)
 
 
 __all__ = ["BACKENDS", "make_backend"]

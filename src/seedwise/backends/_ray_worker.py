@@ -15,7 +15,7 @@ import numpy as np
 from ..graph._kernels import reverse_csr
 from ..graph.csr import ranges
 from ..sampling import _kernels as sampling_kernels
-from ..sampling.rr_sets import RRSets, _sample
+from ..sampling.rr_sets import Blocked, RRSets, _sample
 
 
 class _Part:
@@ -39,7 +39,8 @@ class RRWorker:
     ----------
     arrays : dict
         ``in_indptr``, ``in_indices``, ``in_prob``, ``in_shared_p`` of the graph
-        (read-only views into Ray's object store: one copy per machine).
+        (read-only views into Ray's object store: one copy per machine) and
+        ``blocked`` (a bool mask of nodes RR sets never enter, or None).
     n : int
     model : {"ic", "lt"}
     threads : int
@@ -47,6 +48,9 @@ class RRWorker:
     """
 
     def __init__(self, arrays, n, model, threads=1):
+        arrays = dict(arrays)
+        mask = arrays.pop("blocked", None)
+        self.blocked = None if mask is None else Blocked(mask)
         self.graph = types.SimpleNamespace(n=int(n), **arrays)
         self.model = model
         self.threads = int(threads)
@@ -60,7 +64,8 @@ class RRWorker:
         part = self.parts.setdefault(name, _Part(self.graph.n))
         if stop <= start:
             return 0, 0
-        rr = _sample(self.graph, int(stop - start), self.model, int(seed), int(start), self.threads)
+        rr = _sample(self.graph, int(stop - start), self.model, int(seed), int(start), self.threads,
+                     blocked=self.blocked)
         part.offsets = np.concatenate([part.offsets, rr.offsets[1:] + part.offsets[-1]])
         part.index = None
         part.nodes = np.concatenate([part.nodes, rr.nodes])

@@ -10,8 +10,9 @@ from ..selection._kernels import cover_node
 class LocalCollection:
     """A growable RR collection held in this process (wraps :class:`RRSets`)."""
 
-    def __init__(self, graph, model, seed, threads, progress):
+    def __init__(self, graph, model, seed, threads, progress, blocked=None):
         self.graph = graph
+        self.blocked = blocked
         self.model = model
         self.seed = seed
         self.threads = threads
@@ -32,7 +33,7 @@ class LocalCollection:
     def grow(self, count):
         """Sample sets len(self) .. len(self)+count-1 and append them."""
         more = sample_rr_sets(self.graph, int(count), model=self.model, seed=self.seed,
-                              start=len(self), threads=self.threads, progress=self.progress)
+                              start=len(self), threads=self.threads, progress=self.progress, blocked=self.blocked)
         if self.rr is None:
             self.rr = more
         else:
@@ -69,14 +70,15 @@ class LocalBackend:
 
     machines = 1
 
-    def __init__(self, graph, model, *, threads=1, progress=None):
+    def __init__(self, graph, model, *, threads=1, progress=None, blocked=None):
         self.graph = graph
+        self.blocked = blocked
         self.model = model
         self.threads = threads
         self.progress = progress
 
     def collection(self, seed):
-        return LocalCollection(self.graph, self.model, seed, self.threads, self.progress)
+        return LocalCollection(self.graph, self.model, seed, self.threads, self.progress, self.blocked)
 
     def describe(self):
         """Parameters a result records about where it ran (nothing: this process is the default)."""

@@ -136,15 +136,15 @@ class RayCollection:
         ray.get([w.drop.remote(self.name) for w in workers])
 
 
-def worker_arrays(graph):
-    """The reverse CSR the workers sample from. When every node with in-edges has a
-    shared probability (WC, uniform), the kernels never read ``in_prob``, so it is
-    left out: 4 m + 12 n bytes instead of 8 m + 12 n."""
+def worker_arrays(graph, blocked=None):
+    """The reverse CSR the workers sample from, and the blocked-node mask if any. When
+    every node with in-edges has a shared probability (WC, uniform), the kernels never
+    read ``in_prob``, so it is left out: 4 m + 12 n bytes instead of 8 m + 12 n."""
     shared = graph.in_shared_p >= 0
     needs_prob = bool((~shared & (np.diff(graph.in_indptr) > 0)).any())
     return {"in_indptr": graph.in_indptr, "in_indices": graph.in_indices,
             "in_prob": graph.in_prob if needs_prob else np.zeros(1, dtype=np.float32),
-            "in_shared_p": graph.in_shared_p}
+            "in_shared_p": graph.in_shared_p, "blocked": None if blocked is None else blocked.mask}
 
 
 class RayBackend:
@@ -161,6 +161,8 @@ class RayBackend:
         See :func:`connect`.
     num_workers : int, optional
         Default: the CPUs of the cluster divided by ``threads``.
+    blocked : Blocked, optional
+        Nodes the RR sets never start from nor enter (SPEC section 5.2).
 
     Raises
     ------
@@ -168,7 +170,7 @@ class RayBackend:
         When ray is not installed or the cluster cannot be reached.
     """
 
-    def __init__(self, graph, model, *, threads=1, progress=None, address=None, num_workers=None):
+    def __init__(self, graph, model, *, threads=1, progress=None, address=None, num_workers=None, blocked=None):
         from ._ray_worker import RRWorker
 
         ray = connect(address)
@@ -180,7 +182,7 @@ class RayBackend:
         if num_workers is None:
             num_workers = max(1, int(cpus // threads))
         self.machines = max(1, sum(1 for node in ray.nodes() if node.get("Alive")))
-        self.graph_ref = ray.put(worker_arrays(graph))
+        self.graph_ref = ray.put(worker_arrays(graph, blocked))
         # never ask for more CPUs than the cluster has: actors would wait forever
         per_actor = min(float(threads), cpus / num_workers)
         actor = ray.remote(RRWorker).options(num_cpus=per_actor, scheduling_strategy="SPREAD")

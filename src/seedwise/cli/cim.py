@@ -29,9 +29,9 @@ from ._common import (
     write_output,
 )
 
-ALGORITHMS = ("rr-opim+", "rr-opim", "mg-opim", "mg-greedy", "rr-greedy", "local-degree", "local-pagerank",
-              "local-opim-c", "local-imm")
-COMPARE_DEFAULT = "rr-opim+,rr-opim,local-degree,local-pagerank,local-opim-c"
+ALGORITHMS = ("rr-opim+eb", "rr-opim+", "rr-opim", "mg-opim", "mg-greedy", "rr-greedy", "local-degree",
+              "local-pagerank", "local-opim-c", "local-imm")
+COMPARE_DEFAULT = "rr-opim+eb,rr-opim+,rr-opim,local-degree,local-pagerank,local-opim-c"
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 SHOW_APS = 10
 
@@ -60,14 +60,14 @@ def cim_arguments(p):
     """Flags of ``seedwise cim`` other than the graph flags."""
     _query_arguments(p)
     add_once(p, "--k", type=int_at_least(1), default=None, metavar="K", help="friends each AP may recommend (capacity)")
-    add_once(p, "--algorithm", default="rr-opim+", type=str.lower, choices=ALGORITHMS, metavar="NAME",
-         help=f"one of {', '.join(ALGORITHMS)} (default rr-opim+)")
+    add_once(p, "--algorithm", default="rr-opim+eb", type=str.lower, choices=ALGORITHMS, metavar="NAME",
+         help=f"one of {', '.join(ALGORITHMS)} (default rr-opim+eb)")
     add_once(p, "--rank-by-weight", action="store_true",
          help="list each AP's friends by descending edge weight (intimacy), as deployed")
     add_once(p, "--json", action="store_true", help="print one JSON object")
     add_once(p, "--output", metavar="FILE",
-         help="write rows (ap, rank, friend, marginal_gain, weight, pick, cumulative_spread) to FILE "
-                  "(.csv or .json)")
+         help="write rows (ap, rank, friend, marginal_gain, weight, pick, cumulative_spread, zero_gain) to "
+                  "FILE (.csv or .json)")
 
 
 def cim_compare_arguments(p):
@@ -148,6 +148,12 @@ def _summary(res, source):
                                      f"{res.ratio:.3f} {cmp} {res.target:.3f} (1/2 - eps)"))
     if res.n_rr_sets:
         lines.append(("RR sets", f"{res.n_rr_sets:,}"))
+    if res.zero_gain_picks is not None:
+        lines.append(("zero-gain picks", f"{res.zero_gain_picks:,} of {len(res.friends):,} had no marginal "
+                                         f"coverage in the sample; filled by {res.zero_gain_fill}"))
+    if "chosen" in res.params:
+        lines.append(("answer", f"{res.params['chosen']} (best on R2 of {res.params['assignments_scored']} "
+                                "assignments scored)"))
     lines.append(("time", _times(res.times)))
     width = max(len(k) for k, _ in lines) + 2
     return "\n".join(f"{k + ':':<{width}}{v}" for k, v in lines)
@@ -269,19 +275,21 @@ def run_cim_compare(args, graph):
 
 def _compare_table(records, query, source, args):
     head = (f"{query.d:,} APs from {source} ({len(query.aps_without_candidates):,} without candidates); "
-            f"passive graph {query.passive.n:,} nodes, {query.passive.m:,} edges; "
+            f"passive graph {query.n_p:,} nodes; "
             f"spread = mean of {args.simulations:,} Monte-Carlo runs on P (+- 95% CI)")
-    cols = ["algorithm", "k", "spread", "+-", "distinct seeds", "time (s)", "own estimate", "ratio", "RR sets"]
+    cols = ["algorithm", "k", "spread", "+-", "distinct seeds", "time (s)", "own estimate", "ratio", "RR sets",
+            "zero-gain picks"]
     rows = []
     for r in records:
         if "error" in r:
-            rows.append([r["algorithm"], str(r["k"]), "refused (too slow)", "", "", "", "", "", ""])
+            rows.append([r["algorithm"], str(r["k"]), "refused (too slow)"] + [""] * (len(cols) - 3))
             continue
         half = (r["ci95"][1] - r["ci95"][0]) / 2
         rows.append([r["algorithm"], str(r["k"]), _fmt(r["spread"]), _fmt(half), f"{r['distinct_seeds']:,}",
                      f"{r['seconds']:.3f}", _fmt(r["estimate"]),
                      "-" if r["approximation"] is None else f"{r['approximation']:.3f}",
-                     f"{r['rr_sets']:,}" if r["rr_sets"] else "-"])
+                     f"{r['rr_sets']:,}" if r["rr_sets"] else "-",
+                     "-" if r["zero_gain_picks"] is None else f"{r['zero_gain_picks']:,}"])
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(cols)]
     fmt = lambda row: "  ".join(  # noqa: E731
         (v.ljust(w) if i == 0 else v.rjust(w)) for i, (v, w) in enumerate(zip(row, widths)))
@@ -291,7 +299,8 @@ def _compare_table(records, query, source, args):
 register_command("cim", help="capacity constrained IM: up to k friends per active participant",
                  description="Choose at most --k friends (out-neighbours that are not APs) for every active "
                              "participant so that their union spreads furthest on the passive graph "
-                             "(Zhang et al., KDD 2023). Default RR-OPIM+: (1/2 - eps)-approximate w.p. 1 - delta.",
+                             "(Zhang et al., KDD 2023). Default rr-opim+eb: RR-OPIM+'s (1/2 - eps) certificate w.p. "
+                             "1 - delta with an empirical-Bayes selector (docs/cim-default.md).",
                  **_on_graph(cim_arguments, run_cim, scale=True))
 register_command("cim-compare", help="compare CIM algorithms on one query: spread, distinct seeds, time",
                  description="Run several CIM algorithms on the same AP set for each capacity k and measure the "

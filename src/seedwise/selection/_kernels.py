@@ -237,3 +237,32 @@ def prefix_coverage(offsets, nodes, rank, k):
                 best = r
         hits[best] += 1
     return np.cumsum(hits[:k])
+
+
+@kernel
+def prior_weight(gain, nodes, prior, strength, population, theta):
+    """Per-node weights w of the empirical-Bayes greedy score (strength + gain) * w.
+
+    A node v with prior spread estimate ``prior[j]`` (v = ``nodes[j]``) gets a Gamma
+    prior of shape ``strength`` and mean kappa * prior[j] on its spread sigma_v;
+    after seeing it in ``gain[v]`` of ``theta`` RR sets (targets drawn among
+    ``population`` nodes), the posterior mean of sigma_v is
+    population * (strength + gain[v]) * w_v with w_v = 1 / (strength * population /
+    (kappa prior[j]) + theta). kappa = (sum of gain over ``nodes``) / (theta * sum of
+    prior / population) scales the prior so that its total matches the sample's.
+    ``strength = 0`` gives w = 1 (the plain coverage greedy). Other nodes get 0.
+    Returns float64 (len(gain),).
+    """
+    w = np.zeros(gain.shape[0])
+    if strength <= 0.0:
+        w[:] = 1.0
+        return w
+    seen = 0.0
+    mass = 0.0
+    for j in range(nodes.shape[0]):
+        seen += gain[nodes[j]]
+        mass += prior[j]
+    kappa = max(seen, 1.0) * population / (theta * mass)
+    for j in range(nodes.shape[0]):
+        w[nodes[j]] = 1.0 / (strength * population / (kappa * prior[j]) + theta)
+    return w

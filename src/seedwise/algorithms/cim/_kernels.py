@@ -1,10 +1,11 @@
 """numba kernels for capacity constrained IM (CIM) over RR sets of the passive graph P.
 
-Shared arrays (all node ids are dense ids of P):
+Shared arrays (all node ids are dense ids of G; the RR sets are those of P, sampled
+with the APs blocked, so they never hold an AP):
 offsets int64 (theta+1,), nodes int32 (total,): the RR sets;
-idx_indptr int64 (n_p+1,), idx_sets int32 (total,): node -> sets index;
+idx_indptr int64 (n+1,), idx_sets int32 (total,): node -> sets index;
 cand_indptr int64 (d+1,), cand int32 (pairs,): candidates C_u of AP u, in ``prio`` order;
-prio int64 (n_p,): tie-break rank of every node (smaller wins);
+prio int64 (n,): tie-break rank of every candidate (smaller wins);
 cap int64 (d,): capacity k_u of AP u.
 Marginal coverages are kept exact by decrementing (selection._kernels.cover_node).
 Ties go to the smaller ``prio``, so results are deterministic.
@@ -12,15 +13,24 @@ Ties go to the smaller ``prio``, so results are deterministic.
 import numpy as np
 
 from ..._numba import kernel
-from ...selection._kernels import cover_node, heap_key, heap_pop, heap_push, key_gain, key_node, top_sum
+from ...selection._kernels import cover_node, heap_key, heap_pop, heap_push, key_gain, key_node, prior_weight, top_sum
 
 INT64_MAX = np.int64(0x7FFFFFFFFFFFFFFF)
 
 
 @kernel
-def rr_greedy(offsets, nodes, idx_indptr, idx_sets, cand_indptr, cand, prio, cap, tightened):
+def rr_greedy(offsets, nodes, idx_indptr, idx_sets, cand_indptr, cand, prio, cap, tightened,
+              prior_nodes, prior, strength, population):
     """RR-Greedy on coverage: rounds in which every open AP, in AP order, takes its
-    not yet seeded candidate of largest marginal coverage (zero gain included).
+    not yet seeded candidate of largest score (zero gain included).
+
+    The score of candidate v with marginal coverage g is ``(strength + g) * w[v]``,
+    w from ``selection._kernels.prior_weight(initial gains, prior_nodes, prior,
+    strength, population, theta)``: ``strength = 0`` gives the plain RR-Greedy
+    (largest coverage); a positive one the empirical-Bayes selector of ``cim``
+    (docs/cim-default.md). ``prior`` must not increase along each AP's candidates in
+    ``cand`` order (``prio`` order), so that the best candidate of zero gain is the
+    first unseeded one. Ties go to the smaller ``prio``.
 
     Returns
     -------
@@ -28,21 +38,25 @@ def rr_greedy(offsets, nodes, idx_indptr, idx_sets, cand_indptr, cand, prio, cap
     coverage : Lambda_R(S);
     upper : min over the states S_t (before each round and after the last) of
         Lambda(S_t) + sum over APs u of the k_u largest marginal coverages of C_u,
-        an upper bound on the optimal coverage (INT64_MAX when not ``tightened``).
+        an upper bound on the optimal coverage whatever the picks (INT64_MAX when
+        not ``tightened``);
+    passed_over : int, picks for which the AP had a candidate of larger marginal
+        coverage (0 for the plain greedy: the prior decided those picks).
 
     Notes
     -----
     Gains only decrease, so a candidate of zero gain stays at zero: each AP scans
     only its "hot" candidates (positive gain, not seeded; the list shrinks as they
-    cool down), and when none is left takes its first unseeded candidate in ``prio``
-    order through a pointer that only moves forward. The picks are those of a full
-    scan (largest gain, ties to the smaller prio); with few RR sets most candidates
-    are cold and a round costs far less than a pass over all pairs.
+    cool down) and compares the best of them with its first unseeded candidate in
+    ``prio`` order (a pointer that only moves forward), the best of the cold ones.
+    The picks are those of a full scan; with few RR sets most candidates are cold
+    and a round costs far less than a pass over all pairs.
     """
     n = idx_indptr.shape[0] - 1
     theta = offsets.shape[0] - 1
     d = cap.shape[0]
     gain = np.diff(idx_indptr)  # marginal coverage of every node, kept exact
+    weight = prior_weight(gain, prior_nodes, prior, strength, population, theta)
     covered = np.zeros(theta, dtype=np.bool_)
     seeded = np.zeros(n, dtype=np.bool_)
     count = np.zeros(d, dtype=np.int64)
@@ -73,6 +87,7 @@ def rr_greedy(offsets, nodes, idx_indptr, idx_sets, cand_indptr, cand, prio, cap
     buf = np.empty(kmax, dtype=np.int64)
     picked = 0
     coverage = 0
+    passed_over = 0
     upper = INT64_MAX
     while True:
         if tightened:
@@ -89,7 +104,8 @@ def rr_greedy(offsets, nodes, idx_indptr, idx_sets, cand_indptr, cand, prio, cap
             if not is_open[u]:
                 continue
             best = -1
-            best_gain = np.int64(0)
+            best_score = -1.0
+            top_gain = np.int64(0)
             j = cand_indptr[u]
             end = hot_end[u]
             while j < end:
@@ -99,22 +115,31 @@ def rr_greedy(offsets, nodes, idx_indptr, idx_sets, cand_indptr, cand, prio, cap
                     end -= 1
                     hot[j] = hot[end]
                     continue
-                if g > best_gain or (g == best_gain and prio[v] < prio[best]):
+                score = (strength + g) * weight[v]
+                if score > best_score or (score == best_score and prio[v] < prio[best]):
                     best = v
-                    best_gain = g
+                    best_score = score
+                if g > top_gain:
+                    top_gain = g
                 j += 1
             hot_end[u] = end
+            p = ptr[u]
+            hi = cand_indptr[u + 1]
+            while p < hi and seeded[cand[p]]:
+                p += 1
+            ptr[u] = p
+            if p < hi:
+                v = cand[p]
+                score = (strength + gain[v]) * weight[v]
+                if best < 0 or score > best_score or (score == best_score and prio[v] < prio[best]):
+                    best = v
             if best < 0:
-                p = ptr[u]
-                hi = cand_indptr[u + 1]
-                while p < hi and seeded[cand[p]]:
-                    p += 1
-                ptr[u] = p
-                if p == hi:
-                    is_open[u] = False
-                    n_open -= 1
-                    continue
-                best = cand[p]
+                is_open[u] = False
+                n_open -= 1
+                continue
+            best_gain = gain[best]
+            if best_gain < top_gain:
+                passed_over += 1
             pick_ap[picked] = u
             pick_node[picked] = best
             pick_gain[picked] = best_gain
@@ -126,7 +151,7 @@ def rr_greedy(offsets, nodes, idx_indptr, idx_sets, cand_indptr, cand, prio, cap
             if count[u] >= cap[u]:
                 is_open[u] = False
                 n_open -= 1
-    return pick_ap[:picked], pick_node[:picked], pick_gain[:picked], coverage, upper
+    return pick_ap[:picked], pick_node[:picked], pick_gain[:picked], coverage, upper, passed_over
 
 
 @kernel
@@ -307,18 +332,25 @@ def feasible_assignment(order, offset, cand_indptr, cand, cap, n):
 
 
 @kernel
-def best_candidate(gain, cand, lo, hi, seeded):
-    """RR-Greedy's pick for one AP: its not yet seeded candidate of largest gain,
-    the first in ``cand`` order on ties (pass ``CimQuery.cand_ranked``, in ``prio``
-    order, to match :func:`rr_greedy`); -1 if none."""
+def best_candidate(gain, cand, lo, hi, seeded, weight, strength):
+    """RR-Greedy's pick for one AP: its not yet seeded candidate of largest score
+    (strength + gain) * weight, the first in ``cand`` order on ties (pass
+    ``CimQuery.cand_ranked``, in ``prio`` order, to match :func:`rr_greedy`); -1 if
+    none. Returns (node, its gain, the largest gain among the candidates)."""
     best = -1
-    best_gain = np.int64(-1)
+    best_score = -1.0
+    top_gain = np.int64(0)
     for j in range(lo, hi):
         v = cand[j]
-        if not seeded[v] and gain[v] > best_gain:
+        if seeded[v]:
+            continue
+        score = (strength + gain[v]) * weight[v]
+        if score > best_score:
             best = v
-            best_gain = gain[v]
-    return best, best_gain
+            best_score = score
+        if gain[v] > top_gain:
+            top_gain = gain[v]
+    return best, gain[best] if best >= 0 else np.int64(0), top_gain
 
 
 @kernel
@@ -329,3 +361,32 @@ def tight_bound(gain, cand_indptr, cand, cap, buf):
         if cap[u] > 0:
             total += top_sum(gain, cand, cand_indptr[u], cand_indptr[u + 1], cap[u], buf)
     return total
+
+
+@kernel
+def onehop_spread(out_indptr, out_indices, out_prob, blocked, nodes):
+    """float64 (len(nodes),): 1 + sum of p(v, w) over the out-edges of each v in
+    ``nodes`` whose head w is not blocked (expected one-hop spread on P)."""
+    out = np.ones(nodes.shape[0])
+    for j in range(nodes.shape[0]):
+        v = nodes[j]
+        total = 0.0
+        for e in range(out_indptr[v], out_indptr[v + 1]):
+            if not blocked[out_indices[e]]:
+                total += out_prob[e]
+        out[j] += total
+    return out
+
+
+@kernel
+def sort_segments(indptr, values, key):
+    """``values`` with each segment indptr[i]:indptr[i+1] sorted by ascending ``key``
+    (stable: equal keys keep their order)."""
+    out = values.copy()
+    for i in range(indptr.shape[0] - 1):
+        lo, hi = indptr[i], indptr[i + 1]
+        if hi - lo > 1:
+            order = np.argsort(key[lo:hi], kind="mergesort")
+            for j in range(hi - lo):
+                out[lo + j] = values[lo + order[j]]
+    return out

@@ -14,9 +14,13 @@ from .query import CimQuery
 
 # stream labels (derive_seed) of the random collections; distinct so that R1, R2,
 # the oracles and the evaluation never share random numbers
-# stream labels (derive_seed) of the random collections; distinct so that R1, R2,
-# the oracles and the evaluation never share random numbers
 _R1, _R2, _CHI, _ORACLE, _IMM_SEARCH, _IMM_FINAL, _EVAL_MC, _EVAL_RR = 1, 2, 21, 22, 23, 24, 31, 32
+
+#: How the picks of zero marginal coverage are filled, per selector.
+FILL_TIE_RULE = ("the candidate of largest expected one-hop spread on P (1 + sum of p(v, w) over out-edges "
+                 "to non-APs), then the smaller id")
+FILL_PRIOR = ("the candidate of largest prior: expected one-hop spread on P (1 + sum of p(v, w)) scaled to "
+              "the sample's coverage, against which positive coverage is weighed too")
 
 
 @dataclass
@@ -37,12 +41,14 @@ class _Run:
     max_memory: object = None
 
     @property
-    def passive(self):
-        return self.query.passive
+    def n_p(self):
+        return self.query.n_p
 
     def sample(self, count, label, start=0):
-        return sample_rr_sets(self.passive, int(count), model=self.model, seed=derive_seed(self.seed, label),
-                              start=start, threads=self.threads, progress=self.progress)
+        """RR sets of P: sampled on G with the APs blocked (SPEC section 5.2)."""
+        q = self.query
+        return sample_rr_sets(q.graph, int(count), model=self.model, seed=derive_seed(self.seed, label),
+                              start=start, threads=self.threads, progress=self.progress, blocked=q.blocked)
 
     def grow(self, rr, count, label):
         """``rr`` extended to ``count`` sets (the same stream, so the prefix is unchanged)."""

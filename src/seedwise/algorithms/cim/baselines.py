@@ -22,15 +22,15 @@ from ...graph.pagerank import pagerank_scores
 from ...selection import log_binomial, lower_bound, sizes, upper_bound
 from ...selection.ranking import top_k_per_group
 from . import _kernels as kernels
-from ._run import _IMM_FINAL, _IMM_SEARCH, _R1, _R2, picks
+from ._run import _IMM_FINAL, _IMM_SEARCH, _R1, _R2, FILL_TIE_RULE, picks
 
 
 def _top_by_score(run, score_g):
     """Each AP's k_u candidates of highest score (ties: smaller id), independently."""
     q = run.query
     ap_of_pair = np.repeat(np.arange(q.d, dtype=np.int64), q.n_candidates)
-    keep, _ = top_k_per_group(ap_of_pair, score_g[q.cand], q.cand_p, run.cap)
-    return picks(ap_of_pair[keep], q.cand_p[keep], None)
+    keep, _ = top_k_per_group(ap_of_pair, score_g[q.cand], q.cand, run.cap)
+    return picks(ap_of_pair[keep], q.cand[keep], None)
 
 
 def _local_degree(run):
@@ -79,7 +79,7 @@ def _local_opim_c(run):
     1 - 1/e - eps, or theta_max; then every AP runs greedy restricted to its C_u on it.
     """
     q = run.query
-    n_p = q.passive.n
+    n_p = q.n_p
     u, c, k = _largest_ap(run)
     theta_max = sizes.theta_max(n_p, log_binomial(c, k), run.eps, run.delta, k)
     theta_0 = sizes.theta_zero(theta_max, n_p, run.eps, k)
@@ -104,7 +104,8 @@ def _local_opim_c(run):
         ap, node, gain = _local_greedy_all(run, r1)
         spread = n_p * r2.coverage(node) / len(r2)
     return picks(ap, node, gain * (n_p / len(r1)), spread=spread, n_rr_sets=len(r1) + len(r2),
-                  params=dict(sized_by_ap=q.ap_ids[u], rounds=i, ratio_of_sizing_ap=ratio))
+                 zero_gain_fill=FILL_TIE_RULE, params=dict(sized_by_ap=q.ap_ids[u], rounds=i,
+                                                           ratio_of_sizing_ap=ratio))
 
 
 def _local_imm(run):
@@ -115,7 +116,7 @@ def _local_imm(run):
     sampled and every AP runs greedy restricted to its C_u on it.
     """
     q = run.query
-    n_p = q.passive.n
+    n_p = q.n_p
     u, c, k = _largest_ap(run)
     imm = sizes.imm_sizes(n_p, log_binomial(c, k), run.eps, run.delta)
     eps_p = imm.eps_prime
@@ -137,8 +138,8 @@ def _local_imm(run):
         _ = final.node_index
     with run.timer("selection"):
         ap, node, gain = _local_greedy_all(run, final)
-    return picks(ap, node, gain * (n_p / len(final)), n_rr_sets=search + len(final),
-                  params=dict(sized_by_ap=q.ap_ids[u], lower_bound_opt=lb))
+    return picks(ap, node, gain * (n_p / len(final)), n_rr_sets=search + len(final), zero_gain_fill=FILL_TIE_RULE,
+                 params=dict(sized_by_ap=q.ap_ids[u], lower_bound_opt=lb))
 
 
 #: algorithm name -> (function, options it accepts)

@@ -8,7 +8,7 @@ from .greedy import TooSlowError
 from .query import build_query
 from .solve import ALGORITHMS, cim, cim_spread
 
-DEFAULT_ALGORITHMS = ("rr-opim+", "rr-opim", "local-degree", "local-pagerank", "local-opim-c")
+DEFAULT_ALGORITHMS = ("rr-opim+eb", "rr-opim+", "rr-opim", "local-degree", "local-pagerank", "local-opim-c")
 
 
 @validated(**CIM, algorithms=Constraint("choices", choices=lambda: tuple(ALGORITHMS)))
@@ -42,7 +42,7 @@ def cim_compare(graph, aps, ks, algorithms=DEFAULT_ALGORITHMS, *, simulations=10
     Comparison
         One record per (algorithm, k): spread and ci95 (MC on P), distinct seeds,
         recommendations, seconds, the algorithm's own estimate and certificate,
-        RR sets; ``error`` for a refused run. ``to_pandas()`` gives one row each.
+        RR sets, zero-gain picks; ``error`` for a refused run. ``to_pandas()`` gives one row each.
 
     Raises
     ------
@@ -76,6 +76,6 @@ def cim_compare(graph, aps, ks, algorithms=DEFAULT_ALGORITHMS, *, simulations=10
                        distinct_seeds=res.distinct_seeds, recommendations=len(res.friends),
                        seconds=res.seconds, times=dict(res.times), estimate=res.spread,
                        lower_bound=res.lower, upper_bound=res.upper, approximation=res.ratio,
-                       rr_sets=res.n_rr_sets)
+                       rr_sets=res.n_rr_sets, zero_gain_picks=res.zero_gain_picks)
             records.append(rec)
     return records

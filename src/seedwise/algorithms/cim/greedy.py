@@ -25,33 +25,43 @@ class TooSlowError(SeedwiseError):
 
 
 def _oracle(run):
-    """(oracle, probe): the spread oracle f(P, dense P ids) -> float (the ``oracle``
-    option or Monte-Carlo on P) and a function timing one call of it on a seed set."""
+    """(oracle, probe) on seed sets given as G ids: the spread oracle f(P, dense P ids)
+    -> float (the ``oracle`` option or Monte-Carlo on P, which is built for them) and
+    a function timing one call of it on a seed set."""
+    q = run.query
+    P, p_of_g = q.passive, q.p_of_g
+
+    def on_p(seeds):
+        return p_of_g[np.asarray(seeds, dtype=np.int64)].astype(np.int32)
+
     oracle = run.options.get("oracle")
     if oracle is not None:
         if not callable(oracle):
             raise SeedwiseError("oracle must be a callable (passive_graph, dense_seeds) -> spread")
 
-        def probe(passive, seeds):
+        def value(seeds):
+            return oracle(P, on_p(seeds))
+
+        def probe(seeds):
             t0 = time.perf_counter()
-            oracle(passive, seeds)
+            value(seeds)
             return time.perf_counter() - t0
 
-        return oracle, probe
+        return value, probe
     from ...diffusion.monte_carlo import monte_carlo_spread
 
     simulations = run.options.get("simulations", 10_000)
     seed = derive_seed(run.seed, _ORACLE)  # one seed for every call: common random numbers
 
-    def mc(passive, seeds, runs=simulations):
-        return monte_carlo_spread.__wrapped__(passive, seeds, model=run.model, simulations=runs, seed=seed,
-                                  threads=run.threads).mean
+    def mc(seeds, runs=simulations):
+        return monte_carlo_spread.__wrapped__(P, on_p(seeds), model=run.model, simulations=runs, seed=seed,
+                                              threads=run.threads).mean
 
-    def probe(passive, seeds):
+    def probe(seeds):
         # MC time is linear in the runs: time a few and scale, so refusing is quick
         runs = min(simulations, 100)
         t0 = time.perf_counter()
-        mc(passive, seeds, runs)
+        mc(seeds, runs)
         return (time.perf_counter() - t0) * simulations / runs
 
     return mc, probe
@@ -66,14 +76,14 @@ def _check_cost(run, probe, name):
     """
     max_seconds = run.options.get("max_seconds", 3600.0)
     q = run.query
-    taken = np.zeros(q.passive.n, dtype=bool)
+    taken = np.zeros(q.graph.n, dtype=bool)
     probe_set = []
     for u in range(q.d):
-        cands = q.cand_p[q.cand_indptr[u]:q.cand_indptr[u + 1]]
+        cands = q.cand[q.cand_indptr[u]:q.cand_indptr[u + 1]]
         free = cands[~taken[cands]][:run.cap[u]]
         taken[free] = True
         probe_set.extend(free.tolist())
-    per_call = probe(q.passive, np.array(probe_set, dtype=np.int32))
+    per_call = probe(np.array(probe_set, dtype=np.int32))
     calls = len(q.owners()[0]) + len(probe_set)
     estimate = calls * per_call
     if estimate > max_seconds:
@@ -88,7 +98,6 @@ def _mg_greedy(run):
     """MG-Greedy with CELF: the feasible pair of largest marginal gain, lazily re-evaluated."""
     oracle, probe = _oracle(run)
     q = run.query
-    P = q.passive
     cost = _check_cost(run, probe, "mg-greedy")
     cand_nodes, owner_indptr, owner_aps = q.owners()
     left = run.cap.copy()
@@ -100,7 +109,7 @@ def _mg_greedy(run):
         return owners[left[owners] > 0]
 
     def gain_of(key):
-        return oracle(P, np.array(seeds + [key[0]], dtype=np.int32)) - value[0]
+        return oracle(np.array(seeds + [key[0]], dtype=np.int32)) - value[0]
 
     def take(key, gain):
         u = int(free_owners(key)[0])
@@ -113,7 +122,7 @@ def _mg_greedy(run):
 
     with run.timer("selection"):
         # keys (node, position among the candidates): ties go to the smaller node id
-        heap = [(-oracle(P, np.array([v], dtype=np.int32)), (v, j), 0) for j, v in enumerate(cand_nodes.tolist())]
+        heap = [(-oracle(np.array([v], dtype=np.int32)), (v, j), 0) for j, v in enumerate(cand_nodes.tolist())]
         calls = lazy_forward(heap, len(heap), gain_of, take, feasible=lambda key: len(free_owners(key)) > 0)
     return picks(pick_ap, pick_node, pick_gain, spread=value[0], params=dict(oracle_calls=calls, **cost))
 
@@ -123,12 +132,11 @@ def _rr_greedy(run):
     gains are upper bounds (submodularity) and are re-evaluated only when on top."""
     oracle, probe = _oracle(run)
     q = run.query
-    P = q.passive
     cost = _check_cost(run, probe, "rr-greedy")
-    n_p = P.n
-    cached = np.full(n_p, np.inf)
-    stamp = np.full(n_p, -1, dtype=np.int64)
-    seeded = np.zeros(n_p, dtype=bool)
+    n = q.graph.n
+    cached = np.full(n, np.inf)
+    stamp = np.full(n, -1, dtype=np.int64)
+    seeded = np.zeros(n, dtype=bool)
     count = np.zeros(q.d, dtype=np.int64)
     is_open = (run.cap > 0) & (q.n_candidates > 0)
     seeds, value, calls = [], 0.0, 0
@@ -136,7 +144,7 @@ def _rr_greedy(run):
     with run.timer("selection"):
         while is_open.any():
             for u in np.flatnonzero(is_open).tolist():
-                cands = q.cand_p[q.cand_indptr[u]:q.cand_indptr[u + 1]]
+                cands = q.cand[q.cand_indptr[u]:q.cand_indptr[u + 1]]
                 cands = cands[~seeded[cands]]
                 if len(cands) == 0:
                     is_open[u] = False
@@ -145,7 +153,7 @@ def _rr_greedy(run):
                     v = int(cands[np.argmax(cached[cands])])  # first max: smallest id
                     if stamp[v] == len(seeds):
                         break
-                    cached[v] = oracle(P, np.array(seeds + [v], dtype=np.int32)) - value
+                    cached[v] = oracle(np.array(seeds + [v], dtype=np.int32)) - value
                     stamp[v] = len(seeds)
                     calls += 1
                 seeded[v] = True

@@ -5,6 +5,10 @@ APs; spread is measured on the passive graph P = G restricted to V minus A, whos
 edge probabilities stay those computed on G. :func:`build_query` builds all of it
 once, so that several algorithms or capacities can run on the same query.
 
+P is not copied (SPEC section 5.2): RR sets of P are sampled on G with the APs
+blocked (:class:`~seedwise.sampling.Blocked`), and every node id stays G's. Only
+Monte-Carlo on P (``CimQuery.passive``, built on first use) copies it.
+
 References
 ----------
 S. Zhang, Y. Huang, J. Sun, W. Lin, X. Xiao, B. Tang. Capacity constrained
@@ -18,6 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..._validation import CIM, SeedwiseError, check_int, validated
+from ...sampling import Blocked
+from . import _kernels as kernels
 
 __all__ = ["CimQuery", "build_query", "random_aps", "resolve_capacities"]
 
@@ -48,7 +54,10 @@ def random_aps(graph, ap_fraction, seed=0):
 # ------------------------------------------------------------------ query
 @dataclass(frozen=True, eq=False)
 class CimQuery:
-    """APs, their candidates and the passive graph, built once per AP set.
+    """APs, their candidates and the APs as blocked nodes, built once per AP set.
+
+    Every node id is a dense id of G: the passive graph P = G minus A is sampled
+    through :attr:`blocked` and is not copied.
 
     Attributes
     ----------
@@ -60,15 +69,12 @@ class CimQuery:
     ap_ids : list
         Their original ids.
     is_ap : bool (n,)
+    blocked : Blocked
+        The APs as nodes that RR sets never start from nor enter: RR sets of P in
+        G's ids.
     cand_indptr : int64 (d+1,), cand : int32, cand_weight : float32
         Candidates of AP i (dense ids in G, ascending) and the weight (intimacy) of
         the edge AP -> candidate.
-    passive : Graph
-        P = G restricted to V minus A; probabilities are those of G.
-    g_of_p : int32 (n_p,), p_of_g : int64 (n,)
-        Dense id maps between P and G (-1 for APs).
-    cand_p : int32
-        ``cand`` as dense ids of P.
     aps_without_candidates : list
         Original ids of APs whose out-neighbours are all APs (or that have none).
     seconds : float
@@ -79,13 +85,10 @@ class CimQuery:
     aps: np.ndarray
     ap_ids: list
     is_ap: np.ndarray
+    blocked: object
     cand_indptr: np.ndarray
     cand: np.ndarray
     cand_weight: np.ndarray
-    passive: object
-    g_of_p: np.ndarray
-    p_of_g: np.ndarray
-    cand_p: np.ndarray
     aps_without_candidates: list
     seconds: float = 0.0
     _cache: dict = field(default_factory=dict, repr=False)
@@ -96,62 +99,105 @@ class CimQuery:
         return int(self.aps.shape[0])
 
     @property
+    def n_p(self):
+        """Nodes of P (the non-APs)."""
+        return self.blocked.population
+
+    @property
     def n_candidates(self):
         """|C_u| per AP, int64 (d,)."""
         return np.diff(self.cand_indptr)
 
+    def _cached(self, key, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def _subgraph(self):
+        return self._cached("passive", lambda: self.graph.subgraph(~self.is_ap))
+
+    @property
+    def passive(self):
+        """P as a Graph of its own (built on first use, for Monte-Carlo on P); its
+        node i is G's node ``g_of_p[i]``."""
+        return self._subgraph()[0]
+
+    @property
+    def g_of_p(self):
+        """int32 (n_p,): G id of every node of :attr:`passive`."""
+        return self._subgraph()[1]
+
+    @property
+    def p_of_g(self):
+        """int64 (n,): id in :attr:`passive` of every node of G (-1 for APs)."""
+        def make():
+            p_of_g = np.full(self.graph.n, -1, dtype=np.int64)
+            p_of_g[self.g_of_p] = np.arange(self.n_p)
+            return p_of_g
+        return self._cached("p_of_g", make)
+
+    @property
+    def distinct_candidates(self):
+        """int32: every node that is a candidate of some AP, ascending."""
+        def make():
+            mark = np.zeros(self.graph.n, dtype=bool)
+            mark[self.cand] = True
+            return np.flatnonzero(mark).astype(np.int32)
+        return self._cached("distinct", make)
+
+    @property
+    def onehop(self):
+        """float64 (len(distinct_candidates),): expected one-hop spread on P of each
+        distinct candidate, 1 + sum of p(v, w) over out-edges to non-APs."""
+        G = self.graph
+        return self._cached("onehop", lambda: kernels.onehop_spread(
+            G.out_indptr, G.out_indices, G.out_prob, self.is_ap, self.distinct_candidates))
+
     @property
     def prio(self):
-        """int64 (n_p,): rank of every node of P by its expected one-hop spread on P,
-        1 + sum of p(v, w) over out-edges (largest first, then smaller id).
+        """int64 (n,): rank of every candidate by its expected one-hop spread on P,
+        :attr:`onehop` (largest first, then smaller id); n for other nodes.
 
         Greedy ties (frequent when few RR sets cover a candidate, e.g. zero marginal
         coverage) go to the better-ranked candidate instead of an arbitrary id.
         """
-        if "prio" not in self._cache:
-            P = self.passive
-            onehop = np.zeros(P.n)
-            deg = np.diff(P.out_indptr)
-            has = deg > 0
-            onehop[has] = np.add.reduceat(P.out_prob.astype(np.float64), P.out_indptr[:-1][has])
-            order = np.lexsort((np.arange(P.n), -onehop))
-            prio = np.empty(P.n, dtype=np.int64)
-            prio[order] = np.arange(P.n)
-            self._cache["prio"] = prio
-        return self._cache["prio"]
+        def make():
+            nodes = self.distinct_candidates
+            order = np.lexsort((nodes, -self.onehop))
+            prio = np.full(self.graph.n, self.graph.n, dtype=np.int64)
+            prio[nodes[order]] = np.arange(len(nodes))
+            return prio
+        return self._cached("prio", make)
 
     @property
     def cand_ranked(self):
-        """int32: ``cand_p`` with each AP's candidates in :attr:`prio` order."""
-        if "cand_ranked" not in self._cache:
-            ap_of_pair = np.repeat(np.arange(self.d, dtype=np.int64), self.n_candidates)
-            order = np.lexsort((self.prio[self.cand_p], ap_of_pair))
-            self._cache["cand_ranked"] = self.cand_p[order]
-        return self._cache["cand_ranked"]
+        """int32: ``cand`` with each AP's candidates in :attr:`prio` order."""
+        return self._cached("cand_ranked", lambda: kernels.sort_segments(self.cand_indptr, self.cand,
+                                                                         self.prio[self.cand]))
 
     def owners(self):
         """(cand_nodes int32, owner_indptr int64, owner_aps int32): the distinct
-        candidates (P ids, in :attr:`prio` order) and, for each, the APs (ascending AP
+        candidates (G ids, in :attr:`prio` order) and, for each, the APs (ascending AP
         index) that have it as a candidate."""
-        if "owners" not in self._cache:
+        def make():
             ap_of_pair = np.repeat(np.arange(self.d, dtype=np.int32), self.n_candidates)
-            order = np.lexsort((ap_of_pair, self.prio[self.cand_p]))
-            nodes = self.cand_p[order]
+            order = np.lexsort((ap_of_pair, self.prio[self.cand]))
+            nodes = self.cand[order]
             first = np.ones(len(nodes), dtype=bool)
             first[1:] = nodes[1:] != nodes[:-1]
             starts = np.flatnonzero(first)
             indptr = np.append(starts, len(nodes)).astype(np.int64)
-            self._cache["owners"] = (nodes[starts].astype(np.int32), indptr, ap_of_pair[order])
-        return self._cache["owners"]
+            return nodes[starts].astype(np.int32), indptr, ap_of_pair[order]
+        return self._cached("owners", make)
 
     def __repr__(self):
         return (f"<CimQuery {self.d:,} APs, {len(self.cand):,} AP-candidate pairs, "
-                f"passive graph n={self.passive.n:,} m={self.passive.m:,}, "
+                f"passive graph n={self.n_p:,}, "
                 f"{len(self.aps_without_candidates):,} APs without candidates>")
 
 
 def build_query(graph, aps):
-    """Map the APs, find their candidates and build the passive graph P.
+    """Map the APs and find their candidates; P is the graph with the APs blocked.
 
     Parameters
     ----------
@@ -204,13 +250,9 @@ def build_query(graph, aps):
         raise SeedwiseError(
             f"no AP has a candidate: every out-neighbour of the {len(dense)} APs is itself an AP "
             "(or they have no out-edges). Check the AP set, or --undirected for an undirected edge list.")
-    passive, g_of_p = graph.subgraph(~is_ap)
-    p_of_g = np.full(graph.n, -1, dtype=np.int64)
-    p_of_g[g_of_p] = np.arange(passive.n)
     return CimQuery(
-        graph=graph, aps=dense, ap_ids=ap_ids, is_ap=is_ap, cand_indptr=cand_indptr, cand=cand,
-        cand_weight=graph.out_weight[edge[keep]], passive=passive, g_of_p=g_of_p, p_of_g=p_of_g,
-        cand_p=p_of_g[cand].astype(np.int32), aps_without_candidates=without,
+        graph=graph, aps=dense, ap_ids=ap_ids, is_ap=is_ap, blocked=Blocked(is_ap), cand_indptr=cand_indptr,
+        cand=cand, cand_weight=graph.out_weight[edge[keep]], aps_without_candidates=without,
         seconds=time.perf_counter() - t0,
     )
 

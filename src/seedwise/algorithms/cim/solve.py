@@ -41,9 +41,10 @@ from ._run import _EVAL_MC, _EVAL_RR, _Run
 from .baselines import _local_degree, _local_imm, _local_opim_c, _local_pagerank
 from .greedy import _mg_greedy, _rr_greedy
 from .query import build_query, resolve_capacities
-from .rr_opim import _mg_opim, _rr_opim, _rr_opim_plus
+from .rr_opim import _mg_opim, _rr_opim, _rr_opim_eb, _rr_opim_plus
 
 ALGORITHMS = {
+    "rr-opim+eb": (_rr_opim_eb, ("start", "min_rr_sets", "prior_strength")),
     "rr-opim+": (_rr_opim_plus, ("start", "min_rr_sets")),
     "rr-opim": (_rr_opim, ("start", "min_rr_sets")),
     "mg-opim": (_mg_opim, ("start", "min_rr_sets")),
@@ -56,11 +57,11 @@ ALGORITHMS = {
 }
 
 #: algorithms whose RR sets may live on any backend (the others sample in this process)
-ANY_BACKEND = ("rr-opim+", "rr-opim")
+ANY_BACKEND = ("rr-opim+eb", "rr-opim+", "rr-opim")
 
 
 @validated(**CIM)
-def cim(graph, aps, k, *, algorithm="rr-opim+", eps=0.1, delta=None, capacities=None, seed=0, threads=None,
+def cim(graph, aps, k, *, algorithm="rr-opim+eb", eps=0.1, delta=None, capacities=None, seed=0, threads=None,
         rank_by_weight=False, progress=None, model="ic", backend="local", address=None, num_workers=None,
         max_memory=None, weight=None, **options):
     """Choose at most k friends per active participant to maximise the spread of their union.
@@ -192,8 +193,8 @@ def cim(graph, aps, k, *, algorithm="rr-opim+", eps=0.1, delta=None, capacities=
     if backend != "local" and name not in ANY_BACKEND:
         raise SeedwiseError(f"{name} runs on the local backend only; --backend ray supports "
                             f"{' and '.join(ANY_BACKEND)}")
-    store = make_backend(backend, query.passive, model, threads=threads, progress=progress, address=address,
-                         num_workers=num_workers)
+    store = make_backend(backend, graph, model, threads=threads, progress=progress, address=address,
+                         num_workers=num_workers, blocked=query.blocked)
     run = _Run(query, cap, model, eps, delta, seed, threads, progress, timer, options, store, max_memory)
     try:
         out = fn(run)
@@ -201,7 +202,7 @@ def cim(graph, aps, k, *, algorithm="rr-opim+", eps=0.1, delta=None, capacities=
         store.close()
     result = _result(query, name, k, cap, out, timer.done(),
                      dict(eps=eps, delta=delta, seed=seed, threads=threads, model=model, aps=query.d,
-                          candidate_pairs=int(len(query.cand)), passive_nodes=query.passive.n,
+                          candidate_pairs=int(len(query.cand)), passive_nodes=query.n_p,
                           **out.get("params", {})))
     if rank_by_weight:
         result = result.ranked_by_weight()
@@ -210,18 +211,18 @@ def cim(graph, aps, k, *, algorithm="rr-opim+", eps=0.1, delta=None, capacities=
 
 
 def _result(q, name, k, cap, out, times, params):
-    """CimResult from picks (AP index, P id, gain) in rank order per AP."""
-    pick_ap, pick_p = out["pick_ap"], out["pick_node"]
-    n_p = q.passive.n
+    """CimResult from picks (AP index, G id, gain) in rank order per AP."""
+    pick_ap, pick_node = out["pick_ap"], out["pick_node"]
+    n = q.graph.n
     # locate each pick among the candidate pairs (sorted by AP, then id)
-    pair_key = np.repeat(np.arange(q.d, dtype=np.int64), q.n_candidates) * n_p + q.cand_p
+    pair_key = np.repeat(np.arange(q.d, dtype=np.int64), q.n_candidates) * n + q.cand
     order = np.argsort(pick_ap, kind="stable")  # rank order within each AP kept
-    pos = np.searchsorted(pair_key, (pick_ap * n_p + pick_p)[order])
+    pos = np.searchsorted(pair_key, (pick_ap * n + pick_node)[order])
     gains = np.full(len(pos), np.nan) if out["pick_gain"] is None else out["pick_gain"][order]
     indptr = np.zeros(q.d + 1, dtype=np.int64)
     np.cumsum(np.bincount(pick_ap, minlength=q.d), out=indptr[1:])
-    distinct = np.zeros(n_p, dtype=bool)
-    distinct[pick_p] = True
+    distinct = np.zeros(n, dtype=bool)
+    distinct[pick_node] = True
     return CimResult(
         algorithm=name, k=None if k is None else int(k), ap_ids=list(q.ap_ids), indptr=indptr,
         friends=q.graph.label(q.cand[pos]), marginal_gains=gains,
@@ -229,6 +230,8 @@ def _result(q, name, k, cap, out, times, params):
         spread=out.get("spread"), lower=out.get("lower"), upper=out.get("upper"), ratio=out.get("ratio"),
         target=out.get("target"), n_rr_sets=int(out.get("n_rr_sets", 0)), times=times,
         aps_without_candidates=list(q.aps_without_candidates), params=params, pick=order,
+        zero_gain_picks=int(np.count_nonzero(gains == 0)) if "zero_gain_fill" in out else None,
+        zero_gain_fill=out.get("zero_gain_fill"),
     )
 
 
@@ -279,16 +282,18 @@ def cim_spread(graph, aps, assignments_or_result, *, simulations=10_000, rr_sets
     if query.is_ap[dense].any():
         bad = graph.label(dense[query.is_ap[dense]][:3])
         raise SeedwiseError(f"friends must not be APs (spread is measured on the passive graph); got {bad}")
-    seeds = np.unique(query.p_of_g[dense]).astype(np.int32)
-    passive = query.passive
+    seeds = np.unique(dense).astype(np.int32)
     if rr_sets is not None:
+        # RR sets of P, sampled on G with the APs blocked (SPEC section 5.2)
         count = rr_sets
-        rr = sample_rr_sets(passive, count, model=model, seed=derive_seed(seed, _EVAL_RR), threads=threads,
-                            progress=progress)
+        rr = sample_rr_sets(graph, count, model=model, seed=derive_seed(seed, _EVAL_RR), threads=threads,
+                            progress=progress, blocked=query.blocked)
         covered = rr.coverage(seeds) if len(seeds) else 0
-        return rr_interval(covered, count, passive.n, seconds=time.perf_counter() - t0)
+        return rr_interval(covered, count, query.n_p, seconds=time.perf_counter() - t0)
     from ...diffusion.monte_carlo import monte_carlo_spread
 
-    est = monte_carlo_spread.__wrapped__(passive, seeds, model=model, simulations=simulations,
-                             seed=derive_seed(seed, _EVAL_MC), threads=threads, progress=progress)
+    # Monte-Carlo runs forward from the seeds, on P built for it
+    est = monte_carlo_spread.__wrapped__(query.passive, query.p_of_g[seeds].astype(np.int32), model=model,
+                                         simulations=simulations, seed=derive_seed(seed, _EVAL_MC),
+                                         threads=threads, progress=progress)
     return replace(est, seconds=time.perf_counter() - t0)
