@@ -28,7 +28,7 @@ IM_RUNS = [  # (algorithm, model, options)
     ("opim-c", "ic", {}), ("opim-c", "lt", {}), ("imm", "ic", {}), ("imm", "lt", {}),
     ("degree", "ic", {}), ("pagerank", "ic", {}), ("degree-discount", "ic", {}), ("random", "ic", {}),
 ]
-CIM_ALGORITHMS = ("rr-opim+", "rr-opim", "mg-opim", "local-degree", "local-pagerank", "local-opim-c",
+CIM_ALGORITHMS = ("rr-opim+eb", "rr-opim+", "rr-opim", "mg-opim", "local-degree", "local-pagerank", "local-opim-c",
                   "local-imm", "mg-greedy", "rr-greedy")
 HIM_METHODS = ("hetero-im", "hetero-ir", "prob", "degree", "pagerank")
 HIM_INVITERS = [0, 2, 5, 17, 64, 160, 400]

@@ -1,4 +1,4 @@
-"""Capacity constrained influence maximization (CIM): RR-OPIM+, its variants and baselines.
+"""Capacity constrained influence maximization (CIM): the default, RR-OPIM+, its variants and baselines.
 
 A set A of active participants (APs) may each recommend at most k (or k_u) of
 their friends; the recommended friends become seeds, and the aim is the largest
@@ -7,9 +7,13 @@ submodular maximization under a partition matroid over AP-friend pairs.
 
 Algorithms (``ALGORITHMS``), all returning a :class:`CimResult`:
 
-- ``rr-opim+`` (default): OPIM-C's sampling framework on RR sets of P with
-  RR-Greedy as the selector and the tightened upper bound; (1/2 - eps)-approximate
-  with probability >= 1 - delta, near-linear time.
+- ``rr-opim+eb`` (default): RR-OPIM+'s rounds and certificate with an empirical-Bayes
+  RR-Greedy (coverage weighed against a one-hop prior), the better of its answer and
+  local-degree's on R2 returned (union bound); (1/2 - eps)-approximate with
+  probability >= 1 - delta, RR-OPIM+'s speed, RR-OPIM's quality (docs/cim-default.md).
+- ``rr-opim+``: OPIM-C's sampling framework on RR sets of P with RR-Greedy as the
+  selector and the tightened upper bound; (1/2 - eps)-approximate with probability
+  >= 1 - delta, near-linear time (the paper's algorithm).
 - ``rr-opim``: the same with the vanilla bound U = 2 Lambda_R1(S).
 - ``mg-opim``: the vanilla bound with MG-Greedy (largest pair first) as the selector.
 - ``mg-greedy``, ``rr-greedy``: the greedy algorithms on a spread oracle (Monte-Carlo
@@ -75,7 +79,7 @@ def cim(graph, aps, k, *, algorithm="rr-opim+eb", eps=0.1, delta=None, capacitie
         reuses the candidates and the passive graph across runs.
     k : int >= 1, or None
         Capacity of every AP (None only if ``capacities`` covers every AP).
-    algorithm : str, default "rr-opim+"
+    algorithm : str, default "rr-opim+eb"
         One of ``ALGORITHMS`` (see the module docstring).
     eps : float in (0, 1), default 0.1
         The OPIM family stops at sigma_l / sigma_u >= 1/2 - eps.
@@ -94,8 +98,8 @@ def cim(graph, aps, k, *, algorithm="rr-opim+eb", eps=0.1, delta=None, capacitie
         Called with the number of RR sets generated.
     model : {"ic", "lt"}, default "ic"
     backend : {"local", "ray"}, default "local"
-        Where the RR sets of the OPIM family live; "ray" runs rr-opim+ and rr-opim
-        with the sets on Ray worker actors (same answer for the same seed).
+        Where the RR sets of the OPIM family live; "ray" runs rr-opim+eb, rr-opim+ and
+        rr-opim with the sets on Ray worker actors (same answer for the same seed).
     address : str, optional
         Ray cluster address ("auto", "HOST:PORT"); None starts a local one.
     num_workers : int, optional
@@ -110,13 +114,16 @@ def cim(graph, aps, k, *, algorithm="rr-opim+eb", eps=0.1, delta=None, capacitie
         ``start="authors"|"paper"`` (OPIM family: the first RR collection size, see
         Notes); ``min_rr_sets`` (OPIM family, default 0: start R1 and R2 at no fewer
         sets; the guarantee is unchanged, small instances gain accuracy for a few
-        milliseconds); ``oracle``, ``simulations`` (default 10,000), ``max_seconds``
+        milliseconds); ``prior_strength`` (rr-opim+eb, default 16: the Gamma prior's
+        shape in pseudo-observations); ``oracle``, ``simulations`` (default 10,000), ``max_seconds``
         (default 3600) for mg-greedy and rr-greedy. ``oracle(passive_graph,
         dense_ids) -> float`` replaces Monte-Carlo (tests pass exact spread).
 
     Returns
     -------
     CimResult
+        With ``zero_gain_picks`` (recommendations of zero marginal coverage in the RR
+        sample) and ``zero_gain_fill`` (how they were filled) for the RR algorithms.
 
     Raises
     ------
@@ -127,6 +134,24 @@ def cim(graph, aps, k, *, algorithm="rr-opim+eb", eps=0.1, delta=None, capacitie
 
     Notes
     -----
+    RR sets of P are sampled on G with the APs blocked (SPEC section 5.2): the same
+    distribution as on P, without copying the graph per query.
+
+    rr-opim+eb (the default) runs RR-OPIM+'s rounds below with two changes
+    (derivation in docs/cim-default.md). (1) RR-Greedy takes, in each AP's turn, the
+    friend of largest posterior mean marginal spread n_p (s + g_v) / (s n_p / (kappa
+    h_v) + theta) instead of the largest coverage g_v: a Gamma prior of shape s = 16 and
+    mean kappa h_v, h_v the one-hop spread on P, kappa = sum of the candidates' coverage
+    / (theta sum of h_v / n_p). With RR-OPIM+'s few RR sets most friends have coverage 0
+    or 1, and luck no longer beats a much better neighbourhood. (2) The answer S_eb and
+    the local-degree assignment, both fixed before R2 is read, are scored on R2 and the
+    larger coverage is returned; sigma_l uses ln(1/p_f) + ln(2) (a union bound over
+    the two), sigma_u the minimum of the tightened bounds of both the prior's and the
+    plain RR-Greedy's states on R1 and 2 Lambda_R1 of the plain RR-Greedy's answer.
+    Stop at sigma_l / sigma_u >= 1/2 - eps as RR-OPIM+; at i_max without a certificate
+    the plain RR-Greedy's answer is returned. ``params["chosen"]`` says which answer
+    was returned.
+
     RR-OPIM+ (SPEC section 4): chi = distinct seeds of a random feasible assignment
     (<= OPT); theta_max = 2 n_p (0.5 sqrt(ln 6/delta) + sqrt(0.5 (ln prod_u C(|C_u|, k_u)
     + ln 6/delta)))^2 / (eps^2 chi); i_max = ceil(log2(theta_max / theta_0));
