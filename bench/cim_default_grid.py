@@ -122,7 +122,8 @@ def report(cells, args, cmdline, eval_threads, elapsed):
         f"IC, weighted cascade, eps = 0.1, delta = 1/n, seed 0, one thread; APs drawn uniformly "
         f"(`random_aps`, seeds {args.ap_seeds}). Spread = mean of {how} (the same seed for every algorithm), "
         f"+- the 95% CI half-width, on {eval_threads} threads. Time: median of {args.repeats} runs of the whole "
-        "`cim` call after a warm-up (ms; the baselines are not timed). `zero` = picks with zero marginal coverage in the sample, of all picks.",
+        "`cim` call after a warm-up (ms; the baselines are not timed). `zero` = picks with zero marginal "
+        "coverage in the sample, of all picks.",
         "",
         "| graph | APs | k | default spread | rr-opim+ | rr-opim | best local baseline | default - best local "
         "| default / rr-opim | time default / rr-opim (ms) | RR sets default / rr-opim | zero (default) | answer |",
