@@ -170,3 +170,17 @@ def test_no_ap_with_candidates_is_an_error():
 def test_every_node_an_ap(g):
     with pytest.raises(SeedwiseError, match="every node is an AP"):
         build_query(g, g.label(np.arange(g.n)))
+
+
+def test_sort_segments_is_a_stable_sort_per_segment():
+    from seedwise.algorithms.cim import _kernels as kernels
+
+    rng = np.random.default_rng(3)
+    sizes = [0, 1, 2, 5, 31, 32, 33, 200]  # both the insertion sort and argsort paths
+    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    values = rng.permutation(indptr[-1]).astype(np.int32)
+    key = rng.integers(0, 6, indptr[-1]).astype(np.float64)  # many ties
+    got = kernels.sort_segments(indptr, values, key)
+    for lo, hi in zip(indptr[:-1], indptr[1:]):
+        order = np.argsort(key[lo:hi], kind="stable")
+        assert got[lo:hi].tolist() == values[lo:hi][order].tolist()

@@ -383,9 +383,20 @@ def sort_segments(indptr, values, key):
     """``values`` with each segment indptr[i]:indptr[i+1] sorted by ascending ``key``
     (stable: equal keys keep their order)."""
     out = values.copy()
+    k = key.copy()
     for i in range(indptr.shape[0] - 1):
         lo, hi = indptr[i], indptr[i + 1]
-        if hi - lo > 1:
+        if hi - lo <= 32:  # insertion sort: most segments are short, and it needs no allocation
+            for j in range(lo + 1, hi):
+                kj, vj = k[j], out[j]
+                t = j
+                while t > lo and k[t - 1] > kj:
+                    k[t] = k[t - 1]
+                    out[t] = out[t - 1]
+                    t -= 1
+                k[t] = kj
+                out[t] = vj
+        else:
             order = np.argsort(key[lo:hi], kind="mergesort")
             for j in range(hi - lo):
                 out[lo + j] = values[lo + order[j]]

@@ -166,7 +166,7 @@ def _opim(run, selector, tightened, strength=0.0, rivals=()):
     """OPIM-C's doubling rounds with ``selector`` on R1 (SPEC section 4).
 
     ``strength`` > 0 (the default algorithm): the empirical-Bayes selector, whose
-    upper bound also takes the plain RR-Greedy's on R1. ``rivals``: (name, picks)
+    upper bound also takes the plain RR-Greedy's on R1 when its own does not certify. ``rivals``: (name, picks)
     of assignments fixed before R2 is looked at (local baselines); each round the
     selector's answer and the rivals are scored on R2 and the best is kept, its
     lower bound taken with a union bound over the number scored.
@@ -191,13 +191,16 @@ def _opim(run, selector, tightened, strength=0.0, rivals=()):
             r1.local_sets()  # builds a local node index here, so that selection times only the greedy
         with run.timer("selection"):
             ap, node, gain, coverage, upper_cov, passed = selector(run, r1, tightened, strength)
-            if strength > 0:
-                # the plain RR-Greedy on R1 bounds the optimum too (2 Lambda_R1 and its tightened bound)
-                plain = selector(run, r1, True, 0.0)
-                upper_cov = min(upper_cov, plain[4])
             chosen, cov2, scored = _best_on_r2(r2, node, rivals)
             sigma_u = upper_bound(upper_cov, len(r1), n_p, a)
             ratio = lower_bound(cov2, len(r2), n_p, a + math.log(scored)) / sigma_u
+            if ratio < target and strength > 0:
+                # the plain RR-Greedy on R1 bounds the optimum too (2 Lambda_R1 and its tightened
+                # bound); run only when the prior's own bound does not certify
+                plain = selector(run, r1, True, 0.0)
+                upper_cov = min(upper_cov, plain[4])
+                sigma_u = upper_bound(upper_cov, len(r1), n_p, a)
+                ratio = lower_bound(cov2, len(r2), n_p, a + math.log(scored)) / sigma_u
             if ratio < target and i == plan["i_max"] and strength > 0:
                 # no certificate at theta_max: return the plain RR-Greedy, whose guarantee holds there
                 fallback, chosen = True, None
