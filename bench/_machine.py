@@ -22,3 +22,11 @@ def machine():
 
     return (f"{cpu_name()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"numpy {numpy.__version__}, numba {numba.__version__}")
+
+
+def write_section(path, text):
+    """Write a bench/out section (creating the folder) and print it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    print(text)

@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
 
 import numba
-import numpy as np
-from _machine import cpu_name
+from _machine import machine, write_section
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.environ.get("SEEDWISE_DATA", os.path.join(os.path.dirname(ROOT), "shared", "datasets"))
@@ -103,10 +101,7 @@ def main(argv=None):
                               f"zero-gain {res.zero_gain_picks}", file=sys.stderr, flush=True)
                     cells.append(cell)
     text = report(cells, args, cmdline, eval_threads, time.perf_counter() - t_start)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(text)
-    print(text)
+    write_section(args.out, text)
 
 
 def report(cells, args, cmdline, eval_threads, elapsed):
@@ -115,8 +110,7 @@ def report(cells, args, cmdline, eval_threads, elapsed):
     lines = [
         "# CIM default (rr-opim+eb) against rr-opim+, rr-opim and the local baselines (issue 9)",
         "",
-        f"Machine: {cpu_name()}, {os.cpu_count()} logical cores, shared with other engineers' jobs while measured; "
-        f"Python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}.",
+        f"Machine: {machine()}; shared with other engineers' jobs while measured.",
         f"Command: `{cmdline.strip()}` ({elapsed / 60:,.0f} min in all).",
         "",
         f"IC, weighted cascade, eps = 0.1, delta = 1/n, seed 0, one thread; APs drawn uniformly "

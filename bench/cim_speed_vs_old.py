@@ -24,7 +24,7 @@ import sys
 import time
 
 import numpy as np
-from _machine import cpu_name
+from _machine import machine, write_section
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.environ.get("SEEDWISE_DATA", os.path.join(os.path.dirname(ROOT), "shared", "datasets"))
@@ -78,7 +78,7 @@ def main(argv=None):
     sys.path.insert(0, os.path.abspath(args.baseline))
     cmdline = "python bench/cim_speed_vs_old.py " + " ".join(argv if argv is not None else sys.argv[1:])
     lines = ["# CIM default: speed against the code before issue 9, side by side", "",
-             f"Machine: {cpu_name()}, {os.cpu_count()} logical cores, shared with other jobs while measured. "
+             f"Machine: {machine()}; shared with other jobs while measured. "
              f"Command: `{cmdline.strip()}`", "",
              f"Both packages in one process, runs alternating; {args.threads} thread(s), k = {args.k}, seed 0, "
              f"eps = 0.1, delta = 1/n; whole `cim` call (query included); medians of {args.repeats} runs after "
@@ -108,10 +108,7 @@ def main(argv=None):
               f"  old phases {old['res'].times}\n  new phases {new['res'].times}", file=sys.stderr)
         del runs
     text = "\n".join(lines) + "\n"
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(text)
-    print(text)
+    write_section(args.out, text)
 
 
 if __name__ == "__main__":

@@ -109,6 +109,45 @@ def test_rr_opim_plus_guarantee_and_lower_bound(algorithm):
             assert res.target == pytest.approx(0.5 - eps)
 
 
+def test_default_returns_local_degree_when_it_covers_more_of_r2_with_a_valid_bound():
+    """The branch where the rival wins: its answer is local-degree's, and the union-bound
+    lower bound still holds against the exact spread."""
+    rng = np.random.default_rng(2024)
+    seen = 0
+    for _ in range(40):
+        graph, aps = random_instance(rng)
+        q = build_query(graph, aps)
+        for seed in range(3):
+            res = cim(graph, q, 1, seed=seed)
+            if res.params["chosen"] != "local-degree":
+                continue
+            seen += 1
+            assert res.assignments == cim(graph, q, 1, algorithm="local-degree").assignments
+            assert res.zero_gain_picks is None and res.params["assignments_scored"] == 2
+            _, opt = brute_force_cim(q, resolve_capacities(q, 1))
+            value = exact_cim_spread(q, res.seeds)
+            assert res.lower <= value + 1e-9 and res.upper >= opt - 1e-9
+            assert value >= (0.5 - 0.1) * opt
+    assert seen > 0, "no instance exercised the rival branch"
+
+
+def test_default_falls_back_to_plain_rr_greedy_without_a_certificate(monkeypatch):
+    """At theta_max without a certificate the default returns the plain RR-Greedy's
+    answer (RR-OPIM+'s guarantee there is about it), as RR-OPIM+ would."""
+    from seedwise.selection import sizes
+
+    monkeypatch.setattr(sizes, "target_partition", lambda eps: 1.0)  # never certified
+    graph, aps = instances(1)[0]
+    q = build_query(graph, aps)
+    res = cim(graph, q, 2, seed=3)
+    plus = cim(graph, q, 2, seed=3, algorithm="rr-opim+")
+    assert res.params["chosen"].startswith("rr-greedy (fallback")
+    assert res.status == "stopped at theta_max" and res.params["rounds"] == res.params["i_max"]
+    assert res.assignments == plus.assignments and res.n_rr_sets == plus.n_rr_sets
+    assert "one-hop spread" in res.zero_gain_fill
+    assert res.lower <= exact_cim_spread(q, res.seeds) + 1e-9
+
+
 # ------------------------------------------------------------------ bounds
 def _python_rr_greedy(rr, q, cap, strength=0.0):
     """Obviously correct RR-Greedy: full scans, sets as Python sets. ``strength`` > 0:
