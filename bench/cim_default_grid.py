@@ -20,6 +20,7 @@ marks a mean below a baseline's by less than the two half-widths together.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -40,6 +41,7 @@ GRAPHS = {
     "wiki-vote": ("wiki-vote.txt.gz", True),
     "email-enron": ("email-enron.txt.gz", False),
     "ca-astroph": ("ca-astroph.txt.gz", False),
+    "ca-grqc": ("ca-grqc.txt.gz", False),
     "soc-slashdot0902": ("soc-slashdot0902.txt.gz", True),
 }
 DEFAULT = "rr-opim+eb"
@@ -62,7 +64,7 @@ def timed(graph, query, k, algorithm, repeats):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--graphs", default="ca-hepth,wiki-vote,email-enron,ca-astroph")
+    ap.add_argument("--graphs", default="ca-hepth,wiki-vote,email-enron,ca-grqc")
     ap.add_argument("--fractions", default="0.01,0.05")
     ap.add_argument("--ks", default="2,5,10")
     ap.add_argument("--ap-seeds", default="11", help="comma-separated seeds of the AP draws (one query each)")
@@ -72,11 +74,17 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--eval-threads", type=int, default=None)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "cim-default.md"))
+    ap.add_argument("--cells", default=os.path.join(ROOT, "bench", "out", "cim-default-cells.jsonl"),
+                    help="every finished cell is appended here; cells already in it are not run again")
     args = ap.parse_args(argv)
     eval_threads = args.eval_threads or numba.config.NUMBA_NUM_THREADS
     cmdline = "python bench/cim_default_grid.py " + " ".join(argv if argv is not None else sys.argv[1:])
     t_start = time.perf_counter()
     cells = []
+    if os.path.exists(args.cells):
+        with open(args.cells) as f:
+            cells = [json.loads(line) for line in f if line.strip()]
+    done = {(c["graph"], c["fraction"], c["ap_seed"], c["k"]) for c in cells}
     for name in args.graphs.split(","):
         fname, directed = GRAPHS[name]
         graph = api.read_graph(os.path.join(DATA, fname), directed=directed, weights="wc")
@@ -84,7 +92,11 @@ def main(argv=None):
             for ap_seed in (int(s) for s in args.ap_seeds.split(",")):
                 query = build_query(graph, random_aps(graph, frac, seed=ap_seed))
                 for k in (int(x) for x in args.ks.split(",")):
-                    cell = dict(graph=name, n=graph.n, fraction=frac, ap_seed=ap_seed, k=k, aps=query.d, rows={})
+                    if (name, frac, ap_seed, k) in done:
+                        continue
+                    cell = dict(graph=name, n=graph.n, fraction=frac, ap_seed=ap_seed, k=k, aps=query.d, rows={},
+                                evaluation=args.evaluate,
+                                runs=args.simulations if args.evaluate == "mc" else args.eval_rr_sets)
                     for a in ALGORITHMS:
                         sec, res = timed(graph, query, k, a, args.repeats)
                         if args.evaluate == "mc":
@@ -100,13 +112,15 @@ def main(argv=None):
                               f"{cell['rows'][a]['half']:.1f}, {sec * 1000:.1f} ms, {res.n_rr_sets:,} RR sets, "
                               f"zero-gain {res.zero_gain_picks}", file=sys.stderr, flush=True)
                     cells.append(cell)
+                    with open(args.cells, "a") as f:
+                        f.write(json.dumps(cell) + "\n")
     text = report(cells, args, cmdline, eval_threads, time.perf_counter() - t_start)
     write_section(args.out, text)
 
 
 def report(cells, args, cmdline, eval_threads, elapsed):
-    how = (f"{args.simulations:,} Monte-Carlo runs on P" if args.evaluate == "mc"
-           else f"a fresh collection of {args.eval_rr_sets:,} RR sets of P")
+    how = ("`runs` Monte-Carlo runs on P" if args.evaluate == "mc"
+           else "a fresh collection of `runs` RR sets of P")
     lines = [
         "# CIM default (rr-opim+eb) against rr-opim+, rr-opim and the local baselines (issue 9)",
         "",
@@ -119,9 +133,9 @@ def report(cells, args, cmdline, eval_threads, elapsed):
         "`cim` call after a warm-up (ms; the baselines are not timed). `zero` = picks with zero marginal "
         "coverage in the sample, of all picks.",
         "",
-        "| graph | APs | k | default spread | rr-opim+ | rr-opim | best local baseline | default - best local "
+        "| graph | APs | k | runs | default spread | rr-opim+ | rr-opim | best local baseline | default - best local "
         "| default / rr-opim | time default / rr-opim (ms) | RR sets default / rr-opim | zero (default) | answer |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     tot = dict(default=0.0, ref=0.0, t_default=0.0, t_ref=0.0)
     below, within = [], []
@@ -138,7 +152,8 @@ def report(cells, args, cmdline, eval_threads, elapsed):
         tot["t_default"] += d["seconds"]
         tot["t_ref"] += ref["seconds"]
         lines.append(
-            f"| {c['graph']} | {c['fraction']:.0%} ({c['aps']:,}) | {c['k']} | {d['spread']:,.1f} +- {d['half']:.1f} "
+            f"| {c['graph']} | {c['fraction']:.0%} ({c['aps']:,}) | {c['k']} | {c['runs']:,} "
+            f"| {d['spread']:,.1f} +- {d['half']:.1f} "
             f"| {plus['spread']:,.1f} | {ref['spread']:,.1f} | {best} {b['spread']:,.1f} +- {b['half']:.1f} "
             f"| {diff:+,.1f} | {d['spread'] / ref['spread']:.4f} | {d['seconds'] * 1000:,.1f} / "
             f"{ref['seconds'] * 1000:,.1f} | {d['rr_sets']:,} / {ref['rr_sets']:,} | {d['zero']:,} of {d['picks']:,} "

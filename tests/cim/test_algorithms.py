@@ -38,7 +38,8 @@ def check_feasible(res, q, cap):
         assert set(friends) <= out and not set(friends) & set(q.ap_ids)
     everyone = [f for fs in res.assignments.values() for f in fs]
     assert res.distinct_seeds == len(set(everyone))
-    if not res.algorithm.startswith("local-"):
+    # the default may return local-degree's assignment (it covered more of R2), overlaps included
+    if not res.algorithm.startswith("local-") and res.params.get("chosen") != "local-degree":
         assert len(everyone) == len(set(everyone)), "global algorithms never repeat a friend"
 
 

@@ -152,8 +152,8 @@ def _summary(res, source):
         lines.append(("zero-gain picks", f"{res.zero_gain_picks:,} of {len(res.friends):,} had no marginal "
                                          f"coverage in the sample; filled by {res.zero_gain_fill}"))
     if "chosen" in res.params:
-        lines.append(("answer", f"{res.params['chosen']} (best on R2 of {res.params['assignments_scored']} "
-                                "assignments scored)"))
+        lines.append(("answer", f"{res.params['chosen']} (the larger coverage of R2 among "
+                                f"{res.params['assignments_scored']} assignments scored)"))
     lines.append(("time", _times(res.times)))
     width = max(len(k) for k, _ in lines) + 2
     return "\n".join(f"{k + ':':<{width}}{v}" for k, v in lines)

@@ -17,10 +17,8 @@ from .query import CimQuery
 _R1, _R2, _CHI, _ORACLE, _IMM_SEARCH, _IMM_FINAL, _EVAL_MC, _EVAL_RR = 1, 2, 21, 22, 23, 24, 31, 32
 
 #: How the picks of zero marginal coverage are filled, per selector.
-FILL_TIE_RULE = ("the candidate of largest expected one-hop spread on P (1 + sum of p(v, w) over out-edges "
-                 "to non-APs), then the smaller id")
-FILL_PRIOR = ("the candidate of largest prior: expected one-hop spread on P (1 + sum of p(v, w)) scaled to "
-              "the sample's coverage, against which positive coverage is weighed too")
+FILL_TIE_RULE = "the tie rule: largest expected one-hop spread on P (1 + sum of p(v, w)), then smaller id"
+FILL_PRIOR = "the prior: largest expected one-hop spread on P (1 + sum of p(v, w)), scaled to the sample"
 
 
 @dataclass
