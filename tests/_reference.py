@@ -490,3 +490,84 @@ def brute_force_knn(X, k, metric="euclidean"):
         idx[i] = others[:k]
         dist[i] = d[others[:k]]
     return idx, dist
+
+
+# ------------------------------------------------------- HIM pair problem (SPEC 5.1)
+# f(L) = expected number of non-inviters reached when invitee j accepts inviter i's
+# invitation with probability q_ij = P_ij U_j and accepted invitees spread by IC over
+# non-inviters; computed by enumerating the liveness of every relevant edge (the
+# inviter -> non-inviter edges with probability q, the edges between non-inviters with p).
+
+
+def pair_relevant_edges(graph, aps, accept=None):
+    """[(u, v, probability, is_pair)] of the edges that matter, in out-CSR order."""
+    aps = set(int(a) for a in aps)
+    src = np.repeat(np.arange(graph.n), graph.out_degree).tolist()
+    out = []
+    for e, (u, v) in enumerate(zip(src, graph.out_indices.tolist())):
+        p = float(graph.out_prob[e])
+        if u in aps and v not in aps:
+            out.append((u, v, p * (1.0 if accept is None else float(accept[v])), True))
+        elif u not in aps and v not in aps:
+            out.append((u, v, p, False))
+    return out
+
+
+class PairProblem:
+    """Exact f(L) for any lists over one enumeration of worlds."""
+
+    def __init__(self, graph, aps, accept=None):
+        self.graph = graph
+        self.aps = [int(a) for a in aps]
+        edges = pair_relevant_edges(graph, aps, accept)
+        assert len(edges) <= 16, f"{len(edges)} relevant edges: too many worlds"
+        self.pairs = [(u, v) for u, v, _, is_pair in edges if is_pair]
+        self.worlds = []  # (probability, live pairs set, reach: node -> frozenset)
+        for live in itertools.product((False, True), repeat=len(edges)):
+            w = 1.0
+            for on, (_, _, p, _) in zip(live, edges):
+                w *= p if on else 1.0 - p
+            if w == 0.0:
+                continue
+            adj = {}
+            live_pairs = set()
+            for on, (u, v, _, is_pair) in zip(live, edges):
+                if on and is_pair:
+                    live_pairs.add((u, v))
+                elif on:
+                    adj.setdefault(u, []).append(v)
+            self.worlds.append((w, live_pairs, adj))
+
+    @staticmethod
+    def _reach(adj, starts):
+        seen, stack = set(starts), list(starts)
+        while stack:
+            x = stack.pop()
+            for y in adj.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        return seen
+
+    def value(self, pairs):
+        """f(L) for the pairs (i, j) of L (pairs to inviters add nothing)."""
+        pairs = set(pairs)
+        total = 0.0
+        for w, live_pairs, adj in self.worlds:
+            starts = {j for (i, j) in pairs & live_pairs}
+            total += w * len(self._reach(adj, starts))
+        return total
+
+    def optimum(self, caps):
+        """(OPT, best lists) by brute force over every inviter's min(K_i, c_i)-subsets."""
+        per = []
+        for i, cap in zip(self.aps, caps):
+            mine = [p for p in self.pairs if p[0] == i]
+            per.append(list(itertools.combinations(mine, min(cap, len(mine)))))
+        best, best_lists = -1.0, None
+        for choice in itertools.product(*per):
+            pairs = [p for part in choice for p in part]
+            v = self.value(pairs)
+            if v > best:
+                best, best_lists = v, pairs
+        return best, best_lists

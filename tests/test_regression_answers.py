@@ -30,7 +30,7 @@ IM_RUNS = [  # (algorithm, model, options)
 ]
 CIM_ALGORITHMS = ("rr-opim+eb", "rr-opim+", "rr-opim", "mg-opim", "local-degree", "local-pagerank", "local-opim-c",
                   "local-imm", "mg-greedy", "rr-greedy")
-HIM_METHODS = ("hetero-im", "hetero-ir", "prob", "degree", "pagerank")
+HIM_METHODS = ("hetero-im", "hetero-im-authors", "hetero-ir", "prob", "degree", "pagerank")
 HIM_INVITERS = [0, 2, 5, 17, 64, 160, 400]
 
 

@@ -363,6 +363,9 @@ class Recommendations(Result):
     score : float64 ndarray (rows,)
     skipped : list
         Inviter ids left out because they are not nodes of the graph.
+    zero_gain_picks : int or None
+        hetero-im: pairs with no marginal coverage in its sample, taken by priority
+        to fill the lists (None for the other methods).
     """
 
     ROW_HEADER = ("inviter", "rank", "invitee", "score")
@@ -376,6 +379,7 @@ class Recommendations(Result):
     inviter_ids: list
     invitee_ids: list
     skipped: list = field(default_factory=list)
+    zero_gain_picks: int | None = None
 
     @property
     def method(self):
@@ -400,7 +404,10 @@ class Recommendations(Result):
         recs = {str(i): [] for i in self.inviters}
         for i, _, j, s in self.rows():
             recs[str(i)].append({"invitee": j, "score": s})
-        return {"method": self.algorithm, "recommendations": recs, "skipped": list(self.skipped)}
+        out = {"method": self.algorithm, "recommendations": recs, "skipped": list(self.skipped)}
+        if self.zero_gain_picks is not None:
+            out["zero_gain_picks"] = self.zero_gain_picks
+        return out
 
     def _summary(self):
         skipped = f", {len(self.skipped)} unknown inviters skipped" if self.skipped else ""

@@ -74,7 +74,7 @@ def test_pairs_valid_and_lists_complete():
     g = random_graph(1)
     ap_ids = g.label(np.flatnonzero(g.out_degree > 0)[::3])
     for k in (1, 2, 5):
-        recs = recommend(g, ap_ids, k, seed=1)
+        recs = recommend(g, ap_ids, k, method="hetero-im-authors", seed=1)
         lists = recs.lists()
         assert list(lists) == ap_ids
         for a, invitees in lists.items():
@@ -88,9 +88,9 @@ def test_pairs_valid_and_lists_complete():
 def test_deterministic_and_thread_independent():
     g = random_graph(2)
     aps = g.label(np.flatnonzero(g.out_degree > 0)[:15])
-    a = recommend(g, aps, 3, seed=7, threads=1)
-    b = recommend(g, aps, 3, seed=7, threads=2)
-    c = recommend(g, aps, 3, seed=7, threads=1)
+    a = recommend(g, aps, 3, method="hetero-im-authors", seed=7, threads=1)
+    b = recommend(g, aps, 3, method="hetero-im-authors", seed=7, threads=2)
+    c = recommend(g, aps, 3, method="hetero-im-authors", seed=7, threads=1)
     assert a.rows() == b.rows() == c.rows()
     assert a.n_rr_sets == hetero_im_rr_count(g, g.index_of(aps), 3)
 
@@ -100,7 +100,7 @@ def test_identical_to_pure_python(seed):
     g = random_graph(10 + seed, n=80, m=300)
     aps = np.flatnonzero(g.out_degree > 0)[::2].astype(np.int32)
     rr = sample_rr_sets(g, 20_000, seed=seed)
-    recs = recommend(g, g.label(aps), 3, rr_sets=rr)
+    recs = recommend(g, g.label(aps), 3, method="hetero-im-authors", rr_sets=rr)
     out_nbrs, in_nbrs = graph_lists(g)
     naive = naive_hetero_im(rr_lists(rr), g.n, out_nbrs, in_nbrs, aps.tolist(), 3)
     ours = list(zip(recs.inviter.tolist(), recs.rank.tolist(), recs.invitee.tolist(), recs.score.tolist()))
@@ -130,5 +130,5 @@ def test_willingness_scales_rr_probabilities():
     for c in g.index_of([2, 3, 4]):
         assert rr.estimate([c]) == pytest.approx(exact_ic_spread(w, int(c)), abs=0.05)
     assert exact_ic_spread(w, int(g.index_of([3])[0])) == pytest.approx(1.0)
-    recs = recommend(g, [0, 1], 2, willingness=u, eps=0.3, seed=0)
+    recs = recommend(g, [0, 1], 2, method="hetero-im-authors", willingness=u, eps=0.3, seed=0)
     assert recs.lists().keys() == {0, 1}

@@ -118,7 +118,7 @@ def test_memory_budget_checked_before_sampling():
     rng = np.random.default_rng(0)
     big = Graph.from_edges(rng.integers(0, 5000, 20000), rng.integers(0, 5000, 20000))
     with pytest.raises(MemoryBudgetError, match="HeteroIM needs about"):
-        recommend(big, [int(big.ids[0])], 3, max_memory="40M")
+        recommend(big, [int(big.ids[0])], 3, method="hetero-im-authors", max_memory="40M")
 
 
 def test_willingness_first_line_is_data_not_header(g, tmp_path):
