@@ -20,6 +20,7 @@ import seedwise.algorithms.im.opim_c  # noqa: F401
 import seedwise.api
 import seedwise.diffusion.monte_carlo  # noqa: F401
 import seedwise.evaluation  # noqa: F401
+import seedwise.evaluation.truth_model  # noqa: F401
 import seedwise.graph.generators  # noqa: F401
 import seedwise.graph.knn  # noqa: F401
 import seedwise.graph.pagerank  # noqa: F401
@@ -69,6 +70,10 @@ def base_arguments(g, recs):
         "seedwise.evaluation.recommendation.recommendation_metrics": ((recs, pairs), {}),
         "seedwise.evaluation.recommendation.evaluate_recommendations": ((g, [232, 74], pairs),
                                                                         {"methods": ["degree"]}),
+        "seedwise.evaluation.truth_model.invitation_counts": ((g, [232, 74], recs), {"simulations": 10}),
+        "seedwise.evaluation.truth_model.invitation_spread": ((g, [232, 74], recs), {"simulations": 10}),
+        "seedwise.evaluation.truth_model.evaluate_truth_model": (
+            (g, [232, 74], 2), {"methods": ["degree"], "baseline": "degree", "simulations": 10}),
         "seedwise.algorithms.im.opim_c.opim_c": ((g, 2), {}),
         "seedwise.algorithms.im.imm.imm": ((g, 2), {}),
         "seedwise.diffusion.monte_carlo.monte_carlo_spread": ((g, [0, 1]), {"simulations": 10}),

@@ -39,13 +39,16 @@ _LAZY = {
     "select_examples": ("seedwise.algorithms.ideal", "select_examples"),
     "ExampleSelection": ("seedwise.results", "ExampleSelection"),
     "knn_graph": ("seedwise.graph.knn", "knn_graph"),
+    "invitation_spread": ("seedwise.evaluation.truth_model", "invitation_spread"),
+    "evaluate_truth_model": ("seedwise.evaluation.truth_model", "evaluate_truth_model"),
 }
 
 __all__ = [
     "CimResult", "ExampleSelection", "Graph", "Recommendations", "SeedwiseError", "SeedwiseWarning",
     "SelectionResult", "SpreadEstimate", "__version__", "cim", "cim_compare", "cim_spread", "datasets",
-    "evaluate_recommendations", "from_networkx", "from_pandas_edgelist", "from_scipy_sparse", "knn_graph",
-    "load_dataset", "maximize", "read_graph", "recommend", "select_examples", "spread", "to_networkx",
+    "evaluate_recommendations", "evaluate_truth_model", "from_networkx", "from_pandas_edgelist", "from_scipy_sparse",
+    "invitation_spread", "knn_graph", "load_dataset", "maximize", "read_graph", "recommend", "select_examples",
+    "spread", "to_networkx",
 ]
 
 

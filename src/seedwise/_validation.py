@@ -267,6 +267,8 @@ CONSTRAINTS = {
     "k_max": _int(1),
     "spread": Constraint("choice", choices=("inviter", "union")),
     "methods": Constraint("choices", choices=_him_methods),
+    "baseline": Constraint("choice", choices=_him_methods),
+    "eval_seed": _int(0),
     "ap_set": _int(1),
     "ap_fraction": _unit(),
     "min_rr_sets": _int(0),
