@@ -5,7 +5,8 @@ Run: .venv/bin/python bench/report.py
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["core", "cim", "cim-default", "cim-speed", "cim-summary", "cim-greedy", "cim-grid", "him", "scale"]
+ORDER = ["core", "cim", "cim-default", "cim-speed", "cim-summary", "cim-greedy", "cim-grid", "him", "him-truth",
+         "scale"]
 
 HEADER = """# Benchmarks
 
