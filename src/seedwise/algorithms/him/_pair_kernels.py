@@ -19,6 +19,14 @@ from ...selection._kernels import cover_node, heap_key, heap_pop, heap_push, key
 
 
 @kernel
+def _append(buf, size, x):
+    """buf (grown if needed) with x at position ``size``, and size + 1."""
+    buf = _grow(buf, size + 1)
+    buf[size] = x
+    return buf, size + 1
+
+
+@kernel
 def sample_pair_rr(in_indptr, in_indices, in_prob, in_shared_p, blocked, pair_of_in, accept, targets, seed,
                    start, stop):
     """Pair RR sets start..stop-1 (SPEC 5.1), each from its own stream.
@@ -67,16 +75,12 @@ def sample_pair_rr(in_indptr, in_indices, in_prob, in_shared_p, blocked, pair_of
                     if blocked[u]:
                         state = next_state(state)
                         if to_unit(state) < in_prob[e] * u_v:
-                            out = _grow(out, pos + 1)
-                            out[pos] = pair_of_in[e]
-                            pos += 1
+                            out, pos = _append(out, pos, pair_of_in[e])
                     elif not visited[u]:
                         state = next_state(state)
                         if to_unit(state) < in_prob[e]:
                             visited[u] = True
-                            queue = _grow(queue, tail + 1)
-                            queue[tail] = u
-                            tail += 1
+                            queue, tail = _append(queue, tail, u)
             elif p == 0.0:
                 j = b
             log1mp = math.log(1.0 - p) if 0.0 < p < 1.0 else 0.0
@@ -94,14 +98,10 @@ def sample_pair_rr(in_indptr, in_indices, in_prob, in_shared_p, blocked, pair_of
                         state = next_state(state)
                         keep = to_unit(state) < u_v
                     if keep:
-                        out = _grow(out, pos + 1)
-                        out[pos] = pair_of_in[j]
-                        pos += 1
+                        out, pos = _append(out, pos, pair_of_in[j])
                 elif not visited[u]:
                     visited[u] = True
-                    queue = _grow(queue, tail + 1)
-                    queue[tail] = u
-                    tail += 1
+                    queue, tail = _append(queue, tail, u)
                 j += 1
         for t in range(tail):
             visited[queue[t]] = False
