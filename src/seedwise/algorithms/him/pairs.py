@@ -34,9 +34,10 @@ import numpy as np
 from ..._parallel import map_blocks, split_range
 from ..._timer import Timer
 from ..._validation import MemoryBudgetError
+from ...graph._kernels import reverse_csr
 from ...memory import format_bytes, parse_memory_budget
 from ...sampling import derive_seed
-from ...sampling._kernels import build_node_index, count_covered
+from ...sampling._kernels import count_covered
 from ...selection import lower_bound, sizes, upper_bound
 from . import _pair_kernels as kernels
 
@@ -179,7 +180,7 @@ class PairRRSets:
     def index(self):
         """(indptr int64 (P+1,), set ids int32): the stored sets each pair covers."""
         if self._index is None:
-            self._index = build_node_index(self.offsets, self.pairs, self.n_pairs)
+            self._index = reverse_csr(self.offsets, self.pairs, self.n_pairs)  # pair -> sets: the transpose
         return self._index
 
     def coverage(self, chosen):
