@@ -18,6 +18,7 @@ PUBLIC = [
     "seedwise.algorithms.cim:cim", "seedwise.algorithms.him:recommend",
     "seedwise.algorithms.ideal:select_examples", "seedwise.graph.knn:knn_graph",
     "seedwise.graph.knn:nearest_neighbors",
+    "seedwise.serve:app", "seedwise.serve.server:launch",
 ]
 ALGORITHMS = {"seedwise.algorithms.im.opim_c:opim_c", "seedwise.algorithms.im.imm:imm",
               "seedwise.algorithms.im.celf:celf", "seedwise.algorithms.cim:cim", "seedwise.algorithms.him:recommend",

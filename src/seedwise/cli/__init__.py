@@ -3,7 +3,7 @@
 - :mod:`.main`: the parser and :func:`main` (exit status 0 / 2 bad input / 1 internal);
 - :mod:`._common`: the command registry and the helpers every command shares;
 - :mod:`.select` (select, spread), :mod:`.graph` (info, datasets, generate, convert),
-  :mod:`.cim` (cim, cim-compare), :mod:`.him` (recommend, recommend-eval).
+  :mod:`.cim` (cim, cim-compare), :mod:`.him` (recommend, recommend-eval), :mod:`.serve` (serve).
 """
 from . import _common
 from .main import build_parser, main

@@ -18,7 +18,7 @@ import sys
 import warnings
 
 # the command modules register themselves
-from . import cim, graph, him, ideal, report, select  # noqa: F401, I001
+from . import cim, graph, him, ideal, report, select, serve  # noqa: F401, I001
 from ._common import COMMANDS, PROG, UsageError, _Parser
 
 #: the order `seedwise --help` lists the commands in
