@@ -16,6 +16,7 @@ import sys
 
 from .._validation import SeedwiseError
 
+
 def check_extras():
     """fastapi and uvicorn, or a SeedwiseError saying how to install them."""
     try:
