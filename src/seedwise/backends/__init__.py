@@ -15,6 +15,11 @@ same answer. A backend knows no algorithm: it samples, counts and covers.
   process (fused kernels may run on them), else None;
 - ``len(collection)``, ``collection.total`` (entries), ``collection.edges_examined``;
 - ``backend.machines``, ``backend.describe()`` (what a result records), ``backend.close()``.
+
+A backend lives for one run, unless it borrows from a pool that stays up
+(:class:`~seedwise.backends.ray.RayPool`, what ``seedwise serve --backend ray``
+keeps): then the actors and the graph outlive the run and only the run's
+collections are dropped.
 """
 from __future__ import annotations
 
@@ -28,7 +33,10 @@ def make_backend(name, graph, model, *, threads=None, progress=None, address=Non
 
     Parameters
     ----------
-    name : {"local", "ray"}
+    name : {"local", "ray"} or RayPool
+        A :class:`~seedwise.backends.ray.RayPool` lends its resident actors (and its
+        copy of ``graph`` if it keeps it) to this run; ``address``, ``threads`` and
+        ``num_workers`` are then the pool's.
     graph : Graph
     model : {"ic", "lt"}
     threads : int, optional
@@ -55,6 +63,8 @@ def make_backend(name, graph, model, *, threads=None, progress=None, address=Non
     SeedwiseError
         ``"ray"`` without the ray package installed (the name is checked at the API).
     """
+    if hasattr(name, "open"):  # a pool that stays up (RayPool): this run borrows its actors
+        return name.open(graph, model, progress=progress, blocked=blocked)
     if name == "local":
         from .local import LocalBackend
 

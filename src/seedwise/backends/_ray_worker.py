@@ -1,9 +1,11 @@
-"""The Ray worker: holds its share of every RR collection next to the shared graph.
+"""The Ray worker: holds its share of every RR collection next to the shared graphs.
 
 A plain class (Ray is not imported here); :mod:`seedwise.backends.ray` turns it
-into an actor. Each collection is stored flat (offsets int64, nodes int32) with
-its node index, exactly as :class:`~seedwise.sampling.RRSets`, and holds the RR
-sets of the index ranges the driver gave this worker. RR set ``i`` comes from
+into an actor. A worker outlives runs: it is given graphs (``load``, read-only views
+into Ray's object store) under keys, and each collection samples one of them under
+one model. Each collection is stored flat (offsets int64, nodes int32) with its node
+index, exactly as :class:`~seedwise.sampling.RRSets`, and holds the RR sets of the
+index ranges the driver gave this worker. RR set ``i`` comes from
 ``stream(seed, i)``, so which worker samples it does not change it.
 """
 from __future__ import annotations
@@ -19,9 +21,11 @@ from ..sampling.rr_sets import Blocked, RRSets, _sample
 
 
 class _Part:
-    """This worker's sets of one collection."""
+    """This worker's sets of one collection, on one graph (with its blocked nodes) under one model."""
 
-    def __init__(self, n):
+    def __init__(self, graph, model):
+        self.graph, self.blocked = graph
+        self.model = model
         self.offsets = np.zeros(1, dtype=np.int64)
         self.nodes = np.zeros(0, dtype=np.int32)
         self.index = None
@@ -37,35 +41,46 @@ class RRWorker:
 
     Parameters
     ----------
-    arrays : dict
-        ``in_indptr``, ``in_indices``, ``in_prob``, ``in_shared_p`` of the graph
-        (read-only views into Ray's object store: one copy per machine) and
-        ``blocked`` (a bool mask of nodes RR sets never enter, or None).
-    n : int
-    model : {"ic", "lt"}
     threads : int
         Sampling threads inside this worker.
     """
 
-    def __init__(self, arrays, n, model, threads=1):
-        arrays = dict(arrays)
-        mask = arrays.pop("blocked", None)
-        self.blocked = None if mask is None else Blocked(mask)
-        self.graph = types.SimpleNamespace(n=int(n), **arrays)
-        self.model = model
+    def __init__(self, threads=1):
         self.threads = int(threads)
+        self.graphs = {}
         self.parts = {}
 
     def ping(self):
         return True
 
-    def grow(self, name, seed, start, stop):
-        """Sample sets [start, stop) of collection ``name``; returns (sets, entries)."""
-        part = self.parts.setdefault(name, _Part(self.graph.n))
+    def load(self, key, arrays, n, blocked=None):
+        """Keep graph ``key``: ``in_indptr``, ``in_indices``, ``in_prob``, ``in_shared_p``
+        (read-only views into Ray's object store: one copy per machine) and ``blocked``,
+        a bool mask of nodes its RR sets never enter (or None)."""
+        graph = types.SimpleNamespace(n=int(n), **arrays)
+        self.graphs[key] = (graph, None if blocked is None else Blocked(blocked))
+        return True
+
+    def unload(self, key):
+        """Forget graph ``key`` and every collection sampled on it."""
+        entry = self.graphs.pop(key, None)
+        self.parts = {name: part for name, part in self.parts.items()
+                      if entry is None or part.graph is not entry[0] or part.blocked is not entry[1]}
+        return True
+
+    def held(self):
+        """(graph keys, collection names) this worker holds: what outlives a run."""
+        return sorted(self.graphs), sorted(self.parts)
+
+    def grow(self, name, key, model, seed, start, stop):
+        """Sample sets [start, stop) of collection ``name`` on graph ``key``; returns (sets, entries)."""
+        part = self.parts.get(name)
+        if part is None:
+            part = self.parts[name] = _Part(self.graphs[key], model)
         if stop <= start:
             return 0, 0
-        rr = _sample(self.graph, int(stop - start), self.model, int(seed), int(start), self.threads,
-                     blocked=self.blocked)
+        rr = _sample(part.graph, int(stop - start), part.model, int(seed), int(start), self.threads,
+                     blocked=part.blocked)
         part.offsets = np.concatenate([part.offsets, rr.offsets[1:] + part.offsets[-1]])
         part.index = None
         part.nodes = np.concatenate([part.nodes, rr.nodes])
@@ -80,8 +95,9 @@ class RRWorker:
         """Build the node index (once per size), uncover every set; return the
         local marginal coverages, int32 (n,)."""
         part = self.parts[name]
+        n = part.graph.n
         if part.index is None:
-            part.index = reverse_csr(part.offsets, part.nodes, self.graph.n)
+            part.index = reverse_csr(part.offsets, part.nodes, n)
         part.covered = np.zeros(len(part), dtype=np.bool_)
         # RR sets containing each node: the initial marginal coverages (int32 to halve the transfer)
         return np.diff(part.index[0]).astype(np.int32)
@@ -103,7 +119,7 @@ class RRWorker:
         part = self.parts.get(name)
         if part is None or len(part) == 0:
             return 0
-        mask = np.zeros(self.graph.n, dtype=np.bool_)
+        mask = np.zeros(part.graph.n, dtype=np.bool_)
         mask[np.asarray(dense_seeds, dtype=np.int64)] = True
         return int(sampling_kernels.count_covered(part.offsets, part.nodes, mask))
 
@@ -114,4 +130,4 @@ class RRWorker:
     def rr_sets(self, name):
         """The local sets as an RRSets (tests)."""
         part = self.parts[name]
-        return RRSets(self.graph.n, part.offsets, part.nodes)
+        return RRSets(part.graph.n, part.offsets, part.nodes)

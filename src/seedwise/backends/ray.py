@@ -33,9 +33,11 @@ Ray is imported inside the functions only: ``pip install 'seedwise[ray]'``.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from .._validation import SeedwiseError
+from .._validation import SeedwiseError, check_int
 
 
 def import_ray():
@@ -49,28 +51,47 @@ def import_ray():
     return ray
 
 
-def connect(address=None):
+#: seconds to reach a cluster and to start the worker actors before giving up
+CONNECT_TIMEOUT = 60.0
+
+
+def connect(address=None, timeout=CONNECT_TIMEOUT):
     """Start or join Ray; returns the ray module.
 
     address : None (reuse the running instance, else start a local one), ``"auto"``
     (the cluster started on this machine with ``ray start``), ``"HOST:PORT"`` or
-    ``"ray://HOST:PORT"``.
+    ``"ray://HOST:PORT"``. A remote address is probed first: one that does not accept
+    a connection within ``timeout`` seconds is an error at once, not a long hang.
     """
     ray = import_ray()
     if ray.is_initialized():
         return ray
     kwargs = {"include_dashboard": False, "log_to_driver": False, "ignore_reinit_error": True}
+    hint = ("Start one with 'ray start --head' (then --address auto), or pass --address HOST:PORT of the "
+            "head node")
     try:
         if address is None or str(address).lower() == "local":
             ray.init(**kwargs)
         else:
+            _probe(str(address), timeout)
             ray.init(address=str(address), **kwargs)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise SeedwiseError(
-            f"could not connect to the Ray cluster at address={address!r}: {exc}. Start one with "
-            f"'ray start --head' (then --address auto), or pass --address HOST:PORT of the head node"
-        ) from None
+    except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
+        raise SeedwiseError(f"could not connect to the Ray cluster at address={address!r}: {exc}. {hint}") from None
     return ray
+
+
+def _probe(address, timeout):
+    """Raise ConnectionError unless ``HOST:PORT`` (or ``ray://HOST:PORT``) accepts a TCP connection."""
+    import socket
+
+    target = address.split("://", 1)[-1]
+    host, sep, port = target.rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto" and other forms: ray resolves them
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise ConnectionError(f"no answer from {host}:{port} within {timeout:g} s ({exc.strerror or exc})") from None
 
 
 class RayCollection:
@@ -96,7 +117,8 @@ class RayCollection:
         ray, workers = self.backend.ray, self.backend.workers
         start, stop = self._len, self._len + int(count)
         cuts = np.linspace(start, stop, len(workers) + 1).round().astype(np.int64)
-        out = ray.get([w.grow.remote(self.name, self.seed, int(cuts[i]), int(cuts[i + 1]))
+        key, model = self.backend.key, self.backend.model
+        out = ray.get([w.grow.remote(self.name, key, model, self.seed, int(cuts[i]), int(cuts[i + 1]))
                        for i, w in enumerate(workers)])
         self._len = stop
         self.total += sum(int(o[1]) for o in out)
@@ -136,31 +158,144 @@ class RayCollection:
         ray.get([w.drop.remote(self.name) for w in workers])
 
 
-def worker_arrays(graph, blocked=None):
-    """The reverse CSR the workers sample from, and the blocked-node mask if any. When
-    every node with in-edges has a shared probability (WC, uniform), the kernels never
-    read ``in_prob``, so it is left out: 4 m + 12 n bytes instead of 8 m + 12 n."""
+def worker_arrays(graph):
+    """The reverse CSR the workers sample from. When every node with in-edges has a
+    shared probability (WC, uniform), the kernels never read ``in_prob``, so it is
+    left out: 4 m + 12 n bytes instead of 8 m + 12 n."""
     shared = graph.in_shared_p >= 0
     needs_prob = bool((~shared & (np.diff(graph.in_indptr) > 0)).any())
     return {"in_indptr": graph.in_indptr, "in_indices": graph.in_indices,
             "in_prob": graph.in_prob if needs_prob else np.zeros(1, dtype=np.float32),
-            "in_shared_p": graph.in_shared_p, "blocked": None if blocked is None else blocked.mask}
+            "in_shared_p": graph.in_shared_p}
+
+
+class RayPool:
+    """Ray worker actors that stay up across runs, with the graphs they were given.
+
+    A server opens one pool and lends it to every query (``backend=pool``): the actors
+    start once, and a graph kept with :meth:`keep` is put in the object store once.
+    Any other graph (CIM's passive graph of one query) is loaded for the run that
+    samples it and unloaded after. Collections are named, so runs may share a pool.
+
+    Parameters
+    ----------
+    threads : int, default 1
+        Sampling threads per worker.
+    address : str, optional
+        See :func:`connect`.
+    num_workers : int, optional
+        Default: the CPUs of the cluster divided by ``threads``.
+    timeout : float, default 60
+        Seconds to reach the cluster and to start the actors.
+
+    Raises
+    ------
+    SeedwiseError
+        When ray is not installed, the cluster cannot be reached, or the actors do
+        not start within ``timeout`` (e.g. the cluster has no free CPU).
+    """
+
+    def __init__(self, *, threads=1, address=None, num_workers=None, timeout=CONNECT_TIMEOUT):
+        from ._ray_worker import RRWorker
+
+        ray = connect(address, timeout)
+        self.ray = ray
+        self.threads = max(1, int(threads or 1))
+        cpus = float(ray.cluster_resources().get("CPU", 1.0))
+        if num_workers is None:
+            num_workers = max(1, int(cpus // self.threads))
+        num_workers = check_int("num_workers", num_workers, 1, 100_000)
+        self.machines = max(1, sum(1 for node in ray.nodes() if node.get("Alive")))
+        # never ask for more CPUs than the cluster has: actors would wait forever
+        per_actor = min(float(self.threads), cpus / num_workers)
+        actor = ray.remote(RRWorker).options(num_cpus=per_actor, scheduling_strategy="SPREAD")
+        self.workers = [actor.remote(self.threads) for _ in range(num_workers)]
+        try:
+            ray.get([w.ping.remote() for w in self.workers], timeout=timeout)
+        except ray.exceptions.GetTimeoutError:
+            self.close()
+            raise SeedwiseError(f"the Ray cluster did not start {num_workers} worker actors within {timeout:g} s "
+                                f"({cpus:g} CPUs); give fewer workers or free some CPUs") from None
+        self._refs = {}  # graph key -> object ref of its arrays
+        self._kept = {}  # id(graph) -> (graph, key, arrays' ref) of the graphs kept for every run
+        self._names = itertools.count(1)  # next() is atomic: concurrent runs get distinct names
+
+    @property
+    def num_workers(self):
+        return len(self.workers)
+
+    def name(self, prefix):
+        """A fresh name for a graph or a collection."""
+        return f"{prefix}{next(self._names)}"
+
+    def load(self, graph, blocked=None):
+        """Put ``graph``'s reverse CSR on every worker (once: a kept graph's copy is
+        reused) with the nodes its RR sets never enter (:class:`Blocked`, optional);
+        returns its key."""
+        key = self.name("g")
+        kept = self._kept.get(id(graph))
+        ref = kept[2] if kept is not None and kept[0] is graph else self.ray.put(worker_arrays(graph))
+        mask = None if blocked is None else blocked.mask
+        self.ray.get([w.load.remote(key, ref, graph.n, mask) for w in self.workers])
+        self._refs[key] = ref
+        return key
+
+    def unload(self, key):
+        """Forget the graph ``key`` on every worker (with its collections)."""
+        if self._refs.pop(key, None) is not None and self.workers:
+            self.ray.get([w.unload.remote(key) for w in self.workers])
+
+    def keep(self, graph):
+        """Load ``graph`` once for every later run on it; returns its key."""
+        if id(graph) not in self._kept:
+            key = self.load(graph)
+            self._kept[id(graph)] = (graph, key, self._refs[key])
+        return self._kept[id(graph)][1]
+
+    def kept(self, graph):
+        """The key of ``graph`` if it is kept, else None."""
+        entry = self._kept.get(id(graph))
+        return entry[1] if entry is not None and entry[0] is graph else None
+
+    def open(self, graph, model, *, progress=None, blocked=None):
+        """A :class:`RayBackend` for one run on ``graph``; closing it keeps the actors."""
+        return RayBackend(graph, model, progress=progress, pool=self, blocked=blocked)
+
+    def close(self):
+        """Stop the worker actors (their RR sets and graphs go with them)."""
+        for w in self.workers:
+            self.ray.kill(w)
+        self.workers = []
+        self._refs.clear()
+        self._kept.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class RayBackend:
-    """RR collections on ``num_workers`` Ray actors sharing one copy of the graph.
+    """RR collections of one graph on Ray actors sharing one copy of it.
+
+    Without ``pool`` the backend starts its own actors and stops them on
+    :meth:`close`; with one it borrows the pool's actors (and its copy of the graph
+    when the pool keeps it) and closing only drops what this run made.
 
     Parameters
     ----------
     graph : Graph
     model : {"ic", "lt"}
     threads : int, default 1
-        Sampling threads per worker.
+        Sampling threads per worker (own actors only).
     progress : callable, optional
     address : str, optional
-        See :func:`connect`.
+        See :func:`connect` (own actors only).
     num_workers : int, optional
-        Default: the CPUs of the cluster divided by ``threads``.
+        Default: the CPUs of the cluster divided by ``threads`` (own actors only).
+    pool : RayPool, optional
+        Actors that outlive this backend.
     blocked : Blocked, optional
         Nodes the RR sets never start from nor enter (SPEC section 5.2).
 
@@ -170,45 +305,50 @@ class RayBackend:
         When ray is not installed or the cluster cannot be reached.
     """
 
-    def __init__(self, graph, model, *, threads=1, progress=None, address=None, num_workers=None, blocked=None):
-        from ._ray_worker import RRWorker
-
-        ray = connect(address)
-        self.ray = ray
+    def __init__(self, graph, model, *, threads=1, progress=None, address=None, num_workers=None, pool=None,
+                 blocked=None):
+        self.own_pool = pool is None
+        if pool is None:
+            pool = RayPool(threads=threads, address=address, num_workers=num_workers)
+        self.pool = pool
+        self.ray = pool.ray
         self.n = graph.n
+        self.model = model
         self.progress = progress
-        threads = max(1, int(threads or 1))
-        cpus = float(ray.cluster_resources().get("CPU", 1.0))
-        if num_workers is None:
-            num_workers = max(1, int(cpus // threads))
-        self.machines = max(1, sum(1 for node in ray.nodes() if node.get("Alive")))
-        self.graph_ref = ray.put(worker_arrays(graph, blocked))
-        # never ask for more CPUs than the cluster has: actors would wait forever
-        per_actor = min(float(threads), cpus / num_workers)
-        actor = ray.remote(RRWorker).options(num_cpus=per_actor, scheduling_strategy="SPREAD")
-        self.workers = [actor.remote(self.graph_ref, graph.n, model, threads)
-                        for _ in range(num_workers)]
-        ray.get([w.ping.remote() for w in self.workers])
-        self._names = 0
+        self.machines = pool.machines
+        kept = pool.kept(graph) if blocked is None else None
+        self.loaded = kept is None  # a graph (or blocked nodes) for this run only
+        self.key = pool.load(graph, blocked) if kept is None else kept
+        self._collections = []
+
+    @property
+    def workers(self):
+        return self.pool.workers
 
     @property
     def num_workers(self):
-        return len(self.workers)
+        return self.pool.num_workers
 
     def describe(self):
         """Parameters a result records about where it ran."""
         return {"backend": "ray", "num_workers": self.num_workers}
 
     def collection(self, seed):
-        self._names += 1
-        return RayCollection(self, f"c{self._names}", seed)
+        coll = RayCollection(self, self.pool.name("c"), seed)
+        self._collections.append(coll)
+        return coll
 
     def close(self):
-        """Stop the worker actors (their RR sets go with them)."""
-        for w in self.workers:
-            self.ray.kill(w)
-        self.workers = []
-        self.graph_ref = None
+        """Drop this run's collections and graph; stop the actors if they are this backend's own."""
+        if self.own_pool:
+            self.pool.close()
+        elif self.pool.workers:
+            if self.loaded:
+                self.pool.unload(self.key)  # its collections go with it
+            else:
+                for coll in self._collections:
+                    coll.drop()
+        self._collections = []
 
     def __enter__(self):
         return self

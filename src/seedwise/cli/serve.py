@@ -103,10 +103,11 @@ def _service(args):
 
     graph, name = load_graph(args)
     backend = None
-    if args.backend != "local":
-        from ..backends import make_backend
+    if args.backend == "ray":  # actors started and the graph put once, for every query
+        from ..backends.ray import RayPool
 
-        backend = make_backend(args.backend, graph, "ic", threads=args.threads, address=args.address)
+        backend = RayPool(threads=args.threads or 1, address=args.address)
+        backend.keep(graph)
     max_memory = args.max_memory or default_memory_budget(args.max_concurrency)
     service = Service(graph, name=name, threads=args.threads, max_simulations=args.max_simulations,
                       max_rr_sets=args.max_rr_sets, max_seconds=args.max_seconds, max_memory=max_memory,

@@ -18,7 +18,7 @@ from .. import api
 from .._validation import SeedwiseError, check_int, check_model, check_seed, check_threads
 from .defaults import MAX_RR_SETS, MAX_SECONDS, MAX_SIMULATIONS
 
-#: the API's algorithms that sample RR sets under a memory guard (they take max_memory)
+#: the API's IM algorithms that sample RR sets under a memory guard, on any backend
 _GUARDED_IM = ("opim-c", "imm")
 #: CIM algorithms that estimate their running time first (they take max_seconds)
 _TIMED_CIM = ("mg-greedy", "rr-greedy")
@@ -44,9 +44,9 @@ class Service:
     max_memory : int or str, optional
         Memory budget of one query's RR sets (bytes, "4G", "40%"; the API's default
         is 80% of the available memory). Checked before sampling.
-    backend : optional
-        An open backend for the RR-set algorithms that support one (OPIM-C,
-        RR-OPIM+, RR-OPIM), kept open across queries; None uses the local one.
+    backend : RayPool, optional
+        Resident Ray actors (with the graph kept on them) for the algorithms that
+        run on Ray: OPIM-C, IMM, RR-OPIM+ and RR-OPIM; None: this process.
 
     Raises
     ------
@@ -94,7 +94,7 @@ class Service:
             options["max_seconds"] = self.max_seconds
         if name in _GUARDED_IM and self.max_memory is not None:
             options["max_memory"] = self.max_memory
-        if name == "opim-c" and self.backend is not None:
+        if name in _GUARDED_IM and self.backend is not None:
             options["backend"] = self.backend
         res = api.maximize(self.graph, k, model=model, eps=eps, delta=delta, algorithm=algorithm, seed=seed,
                            threads=self.threads, **options)

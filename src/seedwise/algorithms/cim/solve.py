@@ -97,9 +97,10 @@ def cim(graph, aps, k, *, algorithm="rr-opim+eb", eps=0.1, delta=None, capacitie
     progress : callable, optional
         Called with the number of RR sets generated.
     model : {"ic", "lt"}, default "ic"
-    backend : {"local", "ray"}, default "local"
+    backend : {"local", "ray"} or RayPool, default "local"
         Where the RR sets of the OPIM family live; "ray" runs rr-opim+eb, rr-opim+ and
-        rr-opim with the sets on Ray worker actors (same answer for the same seed).
+        rr-opim with the sets on Ray worker actors (same answer for the same seed); a
+        ``RayPool`` lends actors that stay up between runs.
     address : str, optional
         Ray cluster address ("auto", "HOST:PORT"); None starts a local one.
     num_workers : int, optional

@@ -45,8 +45,9 @@ def imm(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, prog
     seed : int, default 0
     threads : int, optional
     progress : callable, optional
-    backend : {"local", "ray"}, default "local"
-        Where RR sets are sampled and kept (see :mod:`seedwise.backends`).
+    backend : {"local", "ray"} or RayPool, default "local"
+        Where RR sets are sampled and kept (see :mod:`seedwise.backends`); a
+        ``RayPool`` lends its resident actors.
     address : str, optional
         Ray only: None (local Ray), "auto" or "HOST:PORT".
     num_workers : int, optional

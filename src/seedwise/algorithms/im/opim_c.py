@@ -45,9 +45,10 @@ def opim_c(graph, k, *, model="ic", eps=0.1, delta=None, seed=0, threads=None, p
     threads : int, optional
     progress : callable, optional
         Called with the number of RR sets generated.
-    backend : {"local", "ray"}, default "local"
+    backend : {"local", "ray"} or RayPool, default "local"
         Where RR sets are sampled and kept: this process, or Ray worker actors
-        (see :mod:`seedwise.backends.ray`). Both give the same result.
+        (see :mod:`seedwise.backends.ray`; a ``RayPool`` lends actors that stay
+        up between runs). Both give the same result.
     address : str, optional
         Ray only: None (local Ray), "auto" or "HOST:PORT".
     num_workers : int, optional
