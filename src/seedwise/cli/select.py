@@ -165,9 +165,8 @@ def _spread_run(args):
     finally:
         bar.close()
     args.model = model
-    labels = g.label(g.index_of(ids, what="seed id"))
-    seeds = list(dict.fromkeys(labels))
-    obj = {**est.to_dict(), "model": args.model, "seeds": seeds}
+    obj = spread_object(g, ids, est, args.model)
+    seeds = obj["seeds"]
     lo, hi = est.ci95
     runs = "Monte-Carlo runs" if est.method == "mc" else "RR sets"
     text = _rows([
@@ -196,6 +195,13 @@ def _check_meta(args, meta, model, g, name):
         said.append(f"graph {meta['graph']} (this is {name})")
     if said:
         warnings.warn(f"{args.seeds_file} was selected with " + "; ".join(said), SeedwiseWarning, stacklevel=2)
+
+
+def spread_object(graph, ids, estimate, model):
+    """The object of ``seedwise spread --json`` (and of ``POST /spread``): the estimate,
+    the model and the seeds (original ids, repeats once, in the order given)."""
+    seeds = list(dict.fromkeys(graph.label(graph.index_of(ids, what="seed id"))))
+    return {**estimate.to_dict(), "model": model, "seeds": seeds}
 
 
 register_command("select", help="pick k seeds of largest spread", arguments=_select_arguments, run=_select_run,

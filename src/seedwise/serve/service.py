@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .. import api
 from .._validation import SeedwiseError, check_int, check_model, check_seed, check_threads
+from ..cli.select import spread_object
 from .defaults import MAX_RR_SETS, MAX_SECONDS, MAX_SIMULATIONS
 
 #: the API's IM algorithms that sample RR sets under a memory guard, on any backend
@@ -141,7 +142,7 @@ class Service:
             rr_sets = self._rr_sets(api.DEFAULT_RR_SETS if rr_sets is None else rr_sets, model, seed)
         est = api.spread(self.graph, seeds, model=model, simulations=simulations, method=method, rr_sets=rr_sets,
                          seed=seed, threads=self.threads)
-        return spread_record(self.graph, seeds, est, model)
+        return spread_object(self.graph, seeds, est, check_model(model))
 
     # ------------------------------------------------------------------ limits
     def _simulations(self, simulations):
@@ -176,9 +177,3 @@ class Service:
             self.recommend(aps=[node], k=1, eps=0.5, seed=0)
             self.recommend(aps=[node], k=1, method="hetero-ir")
 
-
-def spread_record(graph, ids, estimate, model):
-    """The object of ``seedwise spread --json``: the estimate, the model and the seeds
-    (original ids, repeats once, in the order given)."""
-    seeds = list(dict.fromkeys(graph.label(graph.index_of(ids, what="seed id"))))
-    return {**estimate.to_dict(), "model": check_model(model), "seeds": seeds}
