@@ -84,9 +84,8 @@ def concurrent(url, path, body, clients, each):
 def serve_section(args, lines):
     import httpx
 
-    from seedwise.serve.server import launch
-
     from seedwise.graph.readers import read_aps
+    from seedwise.serve.server import launch
 
     aps = read_aps(QUERY)
     cim_body = {"aps": aps, "k": 10, "seed": 0}
