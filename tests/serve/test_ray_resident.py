@@ -63,3 +63,14 @@ def test_keep_is_once_per_graph(pool):
     assert pool.keep(g) == pool.keep(g)
     other = seedwise.load_dataset("cim-physic")
     assert pool.kept(other) is None
+
+
+def test_an_unreachable_cluster_is_an_error_at_once(monkeypatch):
+    ray = pytest.importorskip("ray")
+    from seedwise._validation import SeedwiseError
+    from seedwise.backends import ray as ray_backend
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kw: pytest.fail("ray.init must not run: the probe failed"))
+    with pytest.raises(SeedwiseError, match=r"no answer from 127.0.0.1:1 within 2 s"):
+        ray_backend.connect("127.0.0.1:1", timeout=2)

@@ -14,6 +14,7 @@ Examples
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -102,6 +103,7 @@ def _service(args):
     from ..serve.service import Service
 
     graph, name = load_graph(args)
+    name = os.path.basename(name)  # /health is open: it names the file, not where it lives
     backend = None
     if args.backend == "ray":  # actors started and the graph put once, for every query
         from ..backends.ray import RayPool
