@@ -16,17 +16,6 @@ from seedwise.selection import max_coverage, select
 pytestmark = pytest.mark.ray
 
 
-@pytest.fixture(scope="module")
-def ray_cluster():
-    ray = pytest.importorskip("ray")
-    started = not ray.is_initialized()
-    if started:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield ray
-    if started:
-        ray.shutdown()
-
-
 def random_graph(n=200, m=1200, seed=1, weights="wc"):
     rng = np.random.default_rng(seed)
     return Graph.from_edges(rng.integers(0, n, m), rng.integers(0, n, m), weights=weights)

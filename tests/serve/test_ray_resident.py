@@ -16,17 +16,11 @@ WHERE = ("backend", "num_workers")
 
 
 @pytest.fixture(scope="module")
-def pool():
-    ray = pytest.importorskip("ray")
+def pool(ray_cluster):  # the local Ray instance of tests/conftest.py
     from seedwise.backends.ray import RayPool
 
-    started = not ray.is_initialized()
-    if started:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     with RayPool(num_workers=2) as pool:
         yield pool
-    if started:
-        ray.shutdown()
 
 
 def comparable(obj):
