@@ -164,16 +164,30 @@ class Service:
             raise SeedwiseError(f"{name} must be a list of node ids; got {type(ids).__name__}")
 
     def warm(self):
-        """Load every kernel a query uses (numba's cache) with one small query of each kind,
-        so that the first real request is as fast as the next ones."""
-        g = self.graph
-        top = int(g.out_degree.argmax())
-        node = g.label([top])[0]
-        self.select(k=1, eps=0.5, seed=0)
-        self.spread(seeds=[node], simulations=2, seed=0)
-        self.spread(seeds=[node], method="rr", rr_sets=64, seed=0)
-        if g.out_degree[top] > 0:
-            self.cim(aps=[node], k=1, eps=0.5, seed=0)
-            self.recommend(aps=[node], k=1, eps=0.5, seed=0)
-            self.recommend(aps=[node], k=1, method="hetero-ir")
+        """Load every kernel a query uses (numba's cache), with the backend's workers, by
+        one small query of each kind on a small piece of the graph: the kernels are those
+        of the whole graph (same array types), the cost is not, and the first real
+        request is then as fast as the next ones."""
+        piece = _neighbourhood(self.graph)
+        small = Service(piece, threads=self.threads, backend=self.backend)
+        node = piece.label([int(piece.out_degree.argmax())])[0]
+        small.select(k=1, eps=0.5)
+        small.spread(seeds=[node], simulations=2)
+        small.spread(seeds=[node], method="rr", rr_sets=64)
+        if piece.m:
+            small.cim(aps=[node], k=1, eps=0.5)
+            small.recommend(aps=[node], k=1, eps=0.5)
+            small.recommend(aps=[node], k=1, method="hetero-ir")
 
+
+def _neighbourhood(graph, size=256):
+    """The graph induced by about ``size`` nodes reached from the node of largest out-degree."""
+    import numpy as np
+
+    keep = np.zeros(graph.n, dtype=bool)
+    frontier = np.array([int(graph.out_degree.argmax())])
+    while len(frontier) and keep.sum() < size:
+        keep[frontier] = True
+        nxt = np.concatenate([graph.out_indices[graph.out_indptr[v]:graph.out_indptr[v + 1]] for v in frontier[:size]])
+        frontier = np.unique(nxt[~keep[nxt]])[:size]
+    return graph.subgraph(keep)[0]
