@@ -88,6 +88,62 @@ def cover_node(v, idx_indptr, idx_sets, offsets, nodes, covered, gain):
 
 
 @kernel
+def gain_heap(gain, allowed, k):
+    """The lazy max-heap of the allowed nodes of positive gain, heapified in linear time;
+    returns (heap, size), with room for k more keys. Nodes of zero gain stay out: they
+    are taken afterwards in id order, the order the heap would give them."""
+    n = gain.shape[0]
+    heap = np.empty(n + k + 1, dtype=np.int64)
+    size = 0
+    for v in range(n):
+        if allowed[v] and gain[v] > 0:
+            heap[size] = heap_key(gain[v], v)
+            size += 1
+    for i in range(size // 2 - 1, -1, -1):
+        sift_down(heap, size, i)
+    return heap, size
+
+
+@kernel
+def pop_top(heap, size, gain, k, top):
+    """Pop the keys of the k largest exact gains into top (largest first); stale keys are
+    pushed again with their current gain on the way. Returns (found, their gain sum, size);
+    the caller pushes back top[1:found] (:func:`push_back`) once top[0] is picked."""
+    found = 0
+    total = 0
+    while found < k and size > 0:
+        key, size = heap_pop(heap, size)
+        v = key_node(key)
+        if key_gain(key) != gain[v]:
+            if gain[v] > 0:
+                size = heap_push(heap, size, heap_key(gain[v], v))
+            continue
+        top[found] = key
+        total += gain[v]
+        found += 1
+    return found, total, size
+
+
+@kernel
+def push_back(heap, size, top, found):
+    """Push top[1:found] (all but the pick) back onto the heap; returns the new size."""
+    for i in range(1, found):
+        size = heap_push(heap, size, top[i])
+    return size
+
+
+@kernel
+def lower_curve(uppers, coverage, top, found, gain):
+    """uppers[j] = min(uppers[j], coverage + the j + 1 largest gains (top[:found], largest first))."""
+    run = coverage
+    for j in range(uppers.shape[0]):
+        if j < found:
+            run += gain[key_node(top[j])]
+        if run < uppers[j]:
+            uppers[j] = run
+
+
+@kernel
 def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k, curve=False):
     """Greedy maximum coverage of k nodes among ``allowed`` (bool (n,)).
 
@@ -107,17 +163,9 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k, curve=
     n = idx_indptr.shape[0] - 1
     theta = offsets.shape[0] - 1
     gain = np.empty(n, dtype=np.int64)
-    heap = np.empty(n + k + 1, dtype=np.int64)
-    size = 0
-    # only nodes in some RR set enter the heap (heapified in linear time); nodes of
-    # zero gain are taken afterwards in id order, the order the heap would give them
     for v in range(n):
         gain[v] = idx_indptr[v + 1] - idx_indptr[v]
-        if allowed[v] and gain[v] > 0:
-            heap[size] = heap_key(gain[v], v)
-            size += 1
-    for i in range(size // 2 - 1, -1, -1):
-        sift_down(heap, size, i)
+    heap, size = gain_heap(gain, allowed, k)
     covered = np.zeros(theta, dtype=np.bool_)
     chosen = np.zeros(n, dtype=np.bool_)
     seeds = np.empty(k, dtype=np.int32)
@@ -129,27 +177,11 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k, curve=
     picked = 0
     for step in range(k + 1):
         # the k largest exact marginal coverages; the first is the greedy pick
-        found = 0
-        total = 0
-        while found < k and size > 0:
-            key, size = heap_pop(heap, size)
-            v = key_node(key)
-            if key_gain(key) != gain[v]:
-                if gain[v] > 0:
-                    size = heap_push(heap, size, heap_key(gain[v], v))
-                continue
-            top[found] = key
-            total += gain[v]
-            found += 1
+        found, total, size = pop_top(heap, size, gain, k, top)
         if coverage + total < upper:
             upper = coverage + total
         if curve:
-            run = coverage
-            for j in range(k):
-                if j < found:
-                    run += gain[key_node(top[j])]
-                if run < uppers[j]:
-                    uppers[j] = run
+            lower_curve(uppers, coverage, top, found, gain)
         if step == k:
             break
         if found == 0:
@@ -164,8 +196,7 @@ def greedy_max_coverage(offsets, nodes, idx_indptr, idx_sets, allowed, k, curve=
                     picked += 1
             break
         v = key_node(top[0])
-        for i in range(1, found):
-            size = heap_push(heap, size, top[i])
+        size = push_back(heap, size, top, found)
         seeds[picked] = v
         gains[picked] = gain[v]
         chosen[v] = True

@@ -81,34 +81,37 @@ def select(collection, k, allowed=None, curve=False):
 
 
 def _driven_max_coverage(collection, k, allowed, curve=False):
-    """The greedy through ``gains()`` / ``cover(v)`` (one round trip per pick)."""
+    """The same greedy through ``gains()`` / ``cover(v)`` (one round trip per pick), with
+    the kernel's lazy heap on this side: a step costs O(k log n) here, not O(n)."""
     gain = collection.gains()
     n = gain.shape[0]
-    avail = np.ones(n, dtype=np.bool_) if allowed is None else np.array(allowed, dtype=np.bool_)
-    left = int(avail.sum())
+    allowed = np.ones(n, dtype=np.bool_) if allowed is None else np.asarray(allowed, dtype=np.bool_)
+    heap, size = _kernels.gain_heap(gain, allowed, k)
+    top = np.empty(max(k, 1), dtype=np.int64)
+    chosen = np.zeros(n, dtype=np.bool_)
     seeds, gains = [], []
     coverage = 0
     upper = 2 * len(collection) + 1
     uppers = np.full(k if curve else 0, upper, dtype=np.int64)
     for step in range(k + 1):
-        found = min(k, left)
-        masked = np.where(avail, gain, -1)
-        top = np.sort(np.partition(masked, n - found)[n - found:])[::-1] if found else np.zeros(0, np.int64)
-        total = int(top.sum())
-        upper = min(upper, coverage + total)
+        found, total, size = _kernels.pop_top(heap, size, gain, k, top)
+        upper = min(upper, coverage + int(total))
         if curve:
-            sums = np.full(k, coverage + total, dtype=np.int64)
-            sums[:found] = coverage + np.cumsum(top)
-            np.minimum(uppers, sums, out=uppers)
-        if step == k or found == 0:
+            _kernels.lower_curve(uppers, coverage, top, found, gain)
+        if step == k:
             break
-        v = int(np.argmax(masked))  # first maximum: ties go to the smaller id
+        if found == 0:  # every remaining node has zero gain: the smallest allowed ids
+            rest = np.flatnonzero(allowed & ~chosen)[:k - len(seeds)].tolist()
+            seeds += rest
+            gains += [0] * len(rest)
+            break
+        v = int(_kernels.key_node(top[0]))
+        size = _kernels.push_back(heap, size, top, found)
         new = collection.cover(v, gain)
         seeds.append(v)
         gains.append(new)
+        chosen[v] = True
         coverage += new
-        avail[v] = False
-        left -= 1
     return Coverage(np.array(seeds, dtype=np.int32), np.array(gains, dtype=np.int64), int(coverage), int(upper),
                     uppers if curve else None)
 
