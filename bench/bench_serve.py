@@ -19,6 +19,7 @@ Run: .venv/bin/python bench/bench_serve.py [--baseline-src DIR] [--skip-ray]  (w
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -192,6 +193,31 @@ def import_split(argv, env):
     return groups
 
 
+#: runs a command with numba's cache loads timed: which kernels load, and what the first one costs
+KERNEL_LOADS = """
+import json, sys, time
+t0 = time.perf_counter()
+from numba.core import caching
+numba_import = time.perf_counter() - t0
+load, loads = caching.Cache.load_overload, []
+def timed(self, sig, ctx):
+    t = time.perf_counter()
+    out = load(self, sig, ctx)
+    loads.append((self._name.split(" at ")[0].replace("<function ", ""), time.perf_counter() - t))
+    return out
+caching.Cache.load_overload = timed
+from seedwise.cli import main
+main(sys.argv[1:])
+print(json.dumps({"numba_import": numba_import, "loads": loads}), file=sys.stderr)
+"""
+
+
+def kernel_loads(argv, env):
+    err = subprocess.run([sys.executable, "-c", KERNEL_LOADS, *argv], env=env, check=True, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True).stderr
+    return json.loads(err.strip().splitlines()[-1])
+
+
 def cold_section(args, lines, tmp):
     base = args.baseline_src
     worktree = None
@@ -211,6 +237,7 @@ def cold_section(args, lines, tmp):
                 for t, env in trees.items():
                     times[t, c].append(cold_run(argv, env))
         splits = {(t, c): import_split(argv, env) for t, env in trees.items() for c, argv in COLD.items()}
+        loads = {t: kernel_loads(COLD["select --k 50"], env) for t, env in trees.items()}
     finally:
         if worktree is not None:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)], check=False)
@@ -235,6 +262,13 @@ def cold_section(args, lines, tmp):
             s = splits[t, c]
             lines.append(f"| `{c}` {t} | " + " | ".join(f"{s.get(g, 0.0):.2f}" for g in groups)
                          + f" | {sum(s.values()):.2f} |")
+    lines += ["", "numba's start-up in `select --k 50` (one run each): importing numba, then each kernel loaded from "
+              "its cache; the first load also loads numba's registries (before: with the BLAS probe that imports "
+              "scipy.linalg)", ""]
+    for t, got in loads.items():
+        first, rest = got["loads"][0], got["loads"][1:]
+        lines.append(f"- {t}: numba import {got['numba_import']:.2f} s; first kernel ({first[0]}) {first[1]:.2f} s; "
+                     f"{len(rest)} more kernels {sum(x[1] for x in rest):.2f} s ({', '.join(x[0] for x in rest)})")
     lines.append("")
 
 
