@@ -156,7 +156,8 @@ def _range(low, high):
 class Constraint:
     """What one parameter may be: a row of :data:`CONSTRAINTS`.
 
-    kind : "int", "float", "choice" or "choices" (a list of words, or one comma-separated string)
+    kind : "int", "float", "choice", "choices" (a list of words, or one comma-separated string) or
+        "backend" (a choice, or a pool that stays up: any object with ``open``, e.g. a RayPool)
     low, high : bounds; ``high="n"`` is the graph's number of nodes
     low_open, high_open : open ends of a float interval
     choices : the allowed words (a tuple, or a callable returning one)
@@ -180,6 +181,8 @@ class Constraint:
         """``value`` normalised (int, float, lower-case word), or SeedwiseError."""
         if value is None and self.optional:
             return None
+        if self.kind == "backend" and hasattr(value, "open"):
+            return value
         high = n if self.high == "n" else self.high
         if self.kind == "int":
             return check_int(name, value, self.low, high, self.hint if self.high == "n" and n else "")
@@ -197,7 +200,7 @@ class Constraint:
 
     def bad_values(self, n=None):
         """Values just outside this constraint, for the test that walks every public function."""
-        if self.kind == "choice":
+        if self.kind in ("choice", "backend"):
             return ["no-such-choice"]
         if self.kind == "choices":
             return [["no-such-choice"], []]
@@ -260,7 +263,7 @@ CONSTRAINTS = {
     "damping": _unit(),
     "max_iter": _int(1),
     "num_workers": _int(1, 100_000, optional=True),
-    "backend": Constraint("choice", choices=("local", "ray")),
+    "backend": Constraint("backend", choices=("local", "ray")),
     "method": Constraint("choice", choices=("mc", "rr")),
     "algorithm": Constraint("choice", choices=_algorithms),
     "capacity": _int(1),

@@ -22,16 +22,22 @@ from ..serve import defaults as d
 from ._common import add_graph_arguments, add_scale_arguments, int_at_least, load_graph, register_command, scale_options
 
 
-def _positive_float(text):
-    import argparse
+def _seconds(low_open):
+    """An argparse ``type``: seconds, > 0 when ``low_open``, else >= 0."""
 
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
-    if not v >= 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return v
+    def parse(text):
+        import argparse
+
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+        if not (v > 0 if low_open else v >= 0) or v == float("inf"):
+            raise argparse.ArgumentTypeError(f"must be a number {'>' if low_open else '>='} 0, got {text!r}")
+        return v
+
+    parse.__name__ = "seconds"
+    return parse
 
 
 def _serve_arguments(p):
@@ -45,7 +51,7 @@ def _serve_arguments(p):
                         "'Authorization: Bearer TOKEN'")
     p.add_argument("--max-concurrency", type=int_at_least(1), default=d.MAX_CONCURRENCY, metavar="N",
                    help=f"queries computed at once (default {d.MAX_CONCURRENCY}); others wait")
-    p.add_argument("--queue-timeout", type=_positive_float, default=d.QUEUE_TIMEOUT, metavar="S",
+    p.add_argument("--queue-timeout", type=_seconds(low_open=False), default=d.QUEUE_TIMEOUT, metavar="S",
                    help=f"seconds a query waits for a slot before 503 (default {d.QUEUE_TIMEOUT:g}; 0: no wait)")
     p.add_argument("--max-body", type=int_at_least(1), default=d.MAX_BODY, metavar="BYTES",
                    help=f"largest request body (default {d.MAX_BODY:,}); larger gets 413")
@@ -53,7 +59,7 @@ def _serve_arguments(p):
                    help=f"largest Monte-Carlo run count per request (default {d.MAX_SIMULATIONS:,})")
     p.add_argument("--max-rr-sets", type=int_at_least(1), default=d.MAX_RR_SETS, metavar="N",
                    help=f"largest rr_sets of a /spread estimate (default {d.MAX_RR_SETS:,})")
-    p.add_argument("--max-seconds", type=_positive_float, default=d.MAX_SECONDS, metavar="S",
+    p.add_argument("--max-seconds", type=_seconds(low_open=True), default=d.MAX_SECONDS, metavar="S",
                    help=f"greedy algorithms refuse requests estimated longer (default {d.MAX_SECONDS:g})")
     p.add_argument("--threads", type=int_at_least(1), default=None, metavar="T",
                    help="sampling threads per query (default: all cores)")

@@ -57,10 +57,10 @@ class Service:
 
     def __init__(self, graph, *, name=None, threads=None, max_simulations=MAX_SIMULATIONS,
                  max_rr_sets=MAX_RR_SETS, max_seconds=MAX_SECONDS, max_memory=None, backend=None):
-        from .._validation import check_float
+        from .._validation import check_float, check_graph
         from ..memory import parse_memory_budget
 
-        api._check_graph(graph)
+        check_graph(graph)
         self.graph = graph
         self.name = name
         self.threads = None if threads is None else check_threads(threads)
