@@ -15,7 +15,7 @@ methods below, so the answers are those of the API for the same arguments.
 from __future__ import annotations
 
 from .. import api
-from .._validation import SeedwiseError, check_int, check_model, check_seed, check_threads
+from .._validation import SeedwiseError, check_float, check_graph, check_int, check_model, check_seed, check_threads
 from ..cli.select import spread_object
 from .defaults import MAX_RR_SETS, MAX_SECONDS, MAX_SIMULATIONS
 
@@ -57,7 +57,6 @@ class Service:
 
     def __init__(self, graph, *, name=None, threads=None, max_simulations=MAX_SIMULATIONS,
                  max_rr_sets=MAX_RR_SETS, max_seconds=MAX_SECONDS, max_memory=None, backend=None):
-        from .._validation import check_float, check_graph
         from ..memory import parse_memory_budget
 
         check_graph(graph)
@@ -136,10 +135,10 @@ class Service:
     def spread(self, *, seeds, simulations=10_000, model="ic", method="mc", rr_sets=None, seed=0):
         """The object of ``seedwise spread --json``: :func:`seedwise.spread` of ``seeds``."""
         self._ids("seeds", seeds)
-        if str(method).lower() == "mc":
-            simulations = self._simulations(simulations)
-        else:
+        if str(method).lower() == "rr":
             rr_sets = self._rr_sets(api.DEFAULT_RR_SETS if rr_sets is None else rr_sets, model, seed)
+        else:  # the API names a method that is neither
+            simulations = self._simulations(simulations)
         est = api.spread(self.graph, seeds, model=model, simulations=simulations, method=method, rr_sets=rr_sets,
                          seed=seed, threads=self.threads)
         return spread_object(self.graph, seeds, est, check_model(model))
