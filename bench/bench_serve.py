@@ -218,6 +218,11 @@ def kernel_loads(argv, env):
     return json.loads(err.strip().splitlines()[-1])
 
 
+def _commit(src):
+    out = subprocess.run(["git", "-C", str(src), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return out.stdout.strip() or "?"
+
+
 def cold_section(args, lines, tmp):
     base = args.baseline_src
     worktree = None
@@ -226,6 +231,7 @@ def cold_section(args, lines, tmp):
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(worktree), args.baseline_commit],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = worktree / "src"
+    before = f"commit {_commit(base)} ({base if args.baseline_src else 'a temporary worktree'})"
     trees = {"before": cli_env(base, Path(tmp) / "cache-before"), "now": cli_env(ROOT / "src", Path(tmp) / "cache-now")}
     try:
         for env in trees.values():  # the graph cache, bytecode and numba's kernel cache, once
@@ -244,7 +250,7 @@ def cold_section(args, lines, tmp):
     lines += [
         "### Cold CLI on the cached Slashdot graph",
         "",
-        f"before = commit {args.baseline_commit if args.baseline_src is None else args.baseline_src}, now = this "
+        f"before = {before}, now = this "
         f"tree; the same Python and packages, wall time of the whole process, medians of {args.cold_repeats} runs "
         f"taken in turn (bytecode, graph cache and numba's kernel cache warm)",
         "",
