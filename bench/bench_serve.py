@@ -295,7 +295,9 @@ def main():
              f"- machine: {machine()}",
              f"- command: `.venv/bin/python bench/bench_serve.py {' '.join(sys.argv[1:])}`".rstrip() + f" ({started})",
              "- round trips include HTTP (httpx, keep-alive, loopback); the server's own time is the `seconds` "
-             "field of its answer", ""]
+             "field of its answer",
+             f"- load average at the start: {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)",
+             ""]
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         os.environ["SEEDWISE_CACHE_DIR"] = os.environ.get("SEEDWISE_CACHE_DIR") or str(Path(tmp) / "cache")
         serve_section(args, lines)
