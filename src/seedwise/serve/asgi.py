@@ -222,7 +222,8 @@ async def _answer(gate, fn, body=None):
     """Run one query and turn every outcome into a JSON answer."""
     kwargs = {} if body is None else body.model_dump()
     try:
-        return await gate.run(fn, **kwargs)
+        # a Response, so that FastAPI does not walk the answer with its own encoder first
+        return JSON(await gate.run(fn, **kwargs))
     except SeedwiseError as e:
         return _error(400, " ".join(str(e).split()))
     except Busy:
