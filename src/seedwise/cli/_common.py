@@ -155,8 +155,12 @@ def emit(args, obj, text):
 
 def run_meta(args, graph, model=None):
     """What an output file records about its run: model, weights, graph (name) and direction."""
+    return result_meta(graph, getattr(args, "dataset", None) or getattr(args, "graph", None), model)
+
+
+def result_meta(graph, name, model=None):
+    """:func:`run_meta` for a graph called ``name`` (also what ``POST /select`` adds)."""
     meta = {"model": model} if model else {}
-    name = getattr(args, "dataset", None) or getattr(args, "graph", None)
     meta.update(weights=graph.weights, graph=name, directed=graph.directed)
     return meta
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .. import api
 from .._validation import SeedwiseError, check_float, check_graph, check_int, check_model, check_seed, check_threads
+from ..cli._common import result_meta
 from ..cli.select import spread_object
 from .defaults import MAX_RR_SETS, MAX_SECONDS, MAX_SIMULATIONS
 
@@ -81,7 +82,8 @@ class Service:
         return {"status": "ok", "graph": info}
 
     def select(self, *, k, model="ic", eps=0.1, delta=None, algorithm="opim-c", seed=0, simulations=None):
-        """The object of ``seedwise select --json``: :func:`seedwise.maximize` on the graph.
+        """The object of ``seedwise select --json``: :func:`seedwise.maximize` on the graph,
+        with the run's model, weights, graph name and direction.
 
         ``simulations`` is CELF's Monte-Carlo runs per estimate (at most
         ``max_simulations``); CELF also gets ``max_seconds``.
@@ -98,7 +100,7 @@ class Service:
             options["backend"] = self.backend
         res = api.maximize(self.graph, k, model=model, eps=eps, delta=delta, algorithm=algorithm, seed=seed,
                            threads=self.threads, **options)
-        return res.to_dict()
+        return {**res.to_dict(), **result_meta(self.graph, self.name, res.model)}
 
     def cim(self, *, aps, k=None, algorithm="rr-opim+", capacities=None, eps=0.1, delta=None, seed=0,
             model="ic", rank_by_weight=False):
