@@ -39,8 +39,9 @@ class CimBody(_Body):
     aps: list[NodeId] = Field(description="the active participants (node ids)")
     k: int | None = Field(None, description="friends each AP may recommend; may be left out when "
                                             "capacities covers every AP")
-    algorithm: str = Field("rr-opim+", description="rr-opim+, rr-opim, mg-opim, mg-greedy, rr-greedy, "
-                                                   "local-degree, local-pagerank, local-opim-c or local-imm")
+    algorithm: str | None = Field(None, description="one of seedwise cim's algorithms (rr-opim+eb, rr-opim+, "
+                                                    "rr-opim, mg-greedy, local-degree, ...); default: seedwise "
+                                                    "cim's default")
     capacities: dict[str, int] | None = Field(None, description="per-AP capacities: id -> k_u, overriding k")
     eps: float = Field(0.1, description="the RR-OPIM family stops at ratio >= 1/2 - eps")
     delta: float | None = Field(None, description="failure probability in (0, 1); default 1/n")

@@ -48,7 +48,7 @@ class Service:
         is 80% of the available memory). Checked before sampling.
     backend : RayPool, optional
         Resident Ray actors (with the graph kept on them) for the algorithms that
-        run on Ray: OPIM-C, IMM, RR-OPIM+ and RR-OPIM; None: this process.
+        run on Ray: OPIM-C, IMM and the RR-OPIM family; None: this process.
 
     Raises
     ------
@@ -102,19 +102,23 @@ class Service:
                            threads=self.threads, **options)
         return {**res.to_dict(), **result_meta(self.graph, self.name, res.model)}
 
-    def cim(self, *, aps, k=None, algorithm="rr-opim+", capacities=None, eps=0.1, delta=None, seed=0,
+    def cim(self, *, aps, k=None, algorithm=None, capacities=None, eps=0.1, delta=None, seed=0,
             model="ic", rank_by_weight=False):
-        """The object of ``seedwise cim --json``: :func:`seedwise.cim` for the APs ``aps``."""
+        """The object of ``seedwise cim --json``: :func:`seedwise.cim` for the APs ``aps``
+        (``algorithm`` None: the API's default)."""
         from .. import cim
+        from ..algorithms.cim.solve import ANY_BACKEND
 
         self._ids("aps", aps)
         options = {"max_memory": self.max_memory}
+        if algorithm is not None:
+            options["algorithm"] = algorithm
         name = str(algorithm).strip().lower()
         if name in _TIMED_CIM:
             options["max_seconds"] = self.max_seconds
-        if self.backend is not None and name in ("rr-opim+", "rr-opim"):
+        if self.backend is not None and (algorithm is None or name in ANY_BACKEND):
             options["backend"] = self.backend
-        res = cim(self.graph, aps, k, algorithm=algorithm, eps=eps, delta=delta, capacities=capacities or None,
+        res = cim(self.graph, aps, k, eps=eps, delta=delta, capacities=capacities or None,
                   seed=seed, threads=self.threads, rank_by_weight=rank_by_weight, model=model, **options)
         return res.to_dict()
 
