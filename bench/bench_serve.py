@@ -278,6 +278,20 @@ def cold_section(args, lines, tmp):
     lines.append("")
 
 
+def rerun_ray(args):
+    """Replace the Ray section of serve.md by a new run, saying when and how it ran."""
+    lines, load = [], os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+        ray_section(args, lines, tmp)
+    lines.insert(2, f"- re-run alone: `.venv/bin/python bench/bench_serve.py {' '.join(sys.argv[1:])}` "
+                    f"({time.strftime('%Y-%m-%d')}, load average at the start {load:.1f})")
+    old = (OUT / "serve.md").read_text()
+    head, _, rest = old.partition("### Ray that stays up")
+    tail = rest[rest.find("\n### "):] if "\n### " in rest else ""
+    (OUT / "serve.md").write_text(head + "\n".join(lines).rstrip() + "\n" + tail)
+    print("\n".join(lines))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--repeats", type=int, default=20)
@@ -289,7 +303,11 @@ def main():
     p.add_argument("--baseline-src", type=Path, default=None, help="src/ of a baseline tree (instead of a worktree)")
     p.add_argument("--skip-ray", action="store_true")
     p.add_argument("--skip-cold", action="store_true")
+    p.add_argument("--ray-only", action="store_true",
+                   help="re-run the Ray section only and replace it in the existing serve.md")
     args = p.parse_args()
+    if args.ray_only:
+        return rerun_ray(args)
     started = time.strftime("%Y-%m-%d")
     lines = ["## seedwise serve and the cold CLI (issue 10)", "",
              f"- machine: {machine()}",

@@ -194,6 +194,16 @@ def estimate_rr_bytes(avg_entries_per_set, count, *, n=0, threads=1, block=4096)
                          + BYTES_PER_NODE * n + threads * per_thread))
 
 
+def fits_here(entries, count, n, budget):
+    """True when ``count`` RR sets of ``entries`` entries in all, with their node index
+    and the greedy's arrays over ``n`` nodes, fit ``budget`` (see
+    :func:`parse_memory_budget`; 0 fits nothing) in this process."""
+    if budget == 0:
+        return False
+    need = estimate_rr_bytes(entries / max(count, 1), count, n=n, threads=0)
+    return need <= parse_memory_budget(budget)
+
+
 def graph_bytes(graph, *, resident_only=False):
     """Bytes of the graph's arrays (``resident_only``: skip memory-mapped ones)."""
     total = 0

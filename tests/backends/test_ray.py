@@ -16,6 +16,16 @@ from seedwise.selection import max_coverage, select
 pytestmark = pytest.mark.ray
 
 
+@pytest.fixture(params=["pulled", "on-workers"])
+def where(request, monkeypatch):
+    """Greedy on the driver's copy of the sets (they fit its memory share) or driven on
+    the workers, one round trip per pick (driver_memory 0): both give the local answer."""
+    import seedwise.backends.ray as ray_backend
+
+    monkeypatch.setattr(ray_backend, "DRIVER_MEMORY", "25%" if request.param == "pulled" else 0)
+    return request.param
+
+
 def random_graph(n=200, m=1200, seed=1, weights="wc"):
     rng = np.random.default_rng(seed)
     return Graph.from_edges(rng.integers(0, n, m), rng.integers(0, n, m), weights=weights)
@@ -39,7 +49,7 @@ MATRIX = [pytest.param(*case, workers, marks=() if (case, workers) == (CASES[4],
 
 
 @pytest.mark.parametrize("name, model, k, workers", MATRIX)
-def test_opim_c_same_as_local(ray_cluster, name, model, k, workers):
+def test_opim_c_same_as_local(ray_cluster, where, name, model, k, workers):
     g = GRAPHS[name]()
     local = opim_c(g, k, model=model, seed=11)
     dist = opim_c(g, k, model=model, seed=11, backend="ray", num_workers=workers)
@@ -61,7 +71,7 @@ def test_imm_same_as_local(ray_cluster):
 
 
 @pytest.mark.parametrize("restrict", [False, pytest.param(True, marks=pytest.mark.slow)])
-def test_distributed_greedy_equals_kernel(ray_cluster, restrict):
+def test_distributed_greedy_equals_kernel(ray_cluster, where, restrict):
     """Gains, ties, coverage and the upper bound match the lazy-heap kernel exactly,
     on a collection grown in uneven steps across 2 workers (3 sets per worker slice)."""
     g = random_graph(n=60, m=150, seed=9, weights="uniform:0.3")
@@ -73,6 +83,10 @@ def test_distributed_greedy_equals_kernel(ray_cluster, restrict):
         coll = backend.collection(77)
         for step in (7, 1, 30, 200):
             coll.grow(step)
+            if where == "pulled":  # pulled a slice at a time, in index order: the local sets
+                rr = sample_rr_sets(g, len(coll), seed=77)
+                np.testing.assert_array_equal(coll.local_sets().offsets, rr.offsets)
+                np.testing.assert_array_equal(coll.local_sets().nodes, rr.nodes)
         rr = sample_rr_sets(g, len(coll), seed=77)
         assert coll.total == rr.total
         for k in (1, 4, 25, 60):
@@ -82,6 +96,7 @@ def test_distributed_greedy_equals_kernel(ray_cluster, restrict):
             np.testing.assert_array_equal(got.gains, want.gains)
             assert (got.coverage, got.upper) == (want.coverage, want.upper)
             assert coll.coverage(want.seeds) == rr.coverage(want.seeds)
+            assert (coll.local_sets() is not None) == (where == "pulled")
 
 
 def test_bad_backend_name():
@@ -101,7 +116,7 @@ SLOW = pytest.mark.slow
 @pytest.mark.parametrize("algorithm, workers", [("rr-opim+eb", 2), pytest.param("rr-opim+eb", 1, marks=SLOW),
                                                ("rr-opim+", 2), pytest.param("rr-opim+", 1, marks=SLOW),
                                                pytest.param("rr-opim", 2, marks=SLOW)])
-def test_rr_opim_plus_same_as_local(ray_cluster, algorithm, workers):
+def test_rr_opim_plus_same_as_local(ray_cluster, where, algorithm, workers):
     from seedwise.algorithms.cim import cim
 
     g = seedwise.load_dataset("cim-physic")

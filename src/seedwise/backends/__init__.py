@@ -12,7 +12,8 @@ same answer. A backend knows no algorithm: it samples, counts and covers.
   ``collection.cover(v, gain)`` covers v's sets, lowers ``gain`` accordingly and
   returns the sets newly covered (greedy algorithms are written on these two);
 - ``collection.local_sets()`` -> the :class:`RRSets` when they live in this
-  process (fused kernels may run on them), else None;
+  process or fit in it (Ray pulls them when they fit the driver's memory share), so
+  fused kernels may run on them, else None;
 - ``len(collection)``, ``collection.total`` (entries), ``collection.edges_examined``;
 - ``backend.machines``, ``backend.describe()`` (what a result records), ``backend.close()``.
 

@@ -31,6 +31,7 @@ class _Part:
         self.index = None
         self.covered = None
         self.edges_examined = 0
+        self.chunks = []  # (first set index, first local position, sets) of every grow, in index order
 
     def __len__(self):
         return self.offsets.shape[0] - 1
@@ -81,6 +82,7 @@ class RRWorker:
             return 0, 0
         rr = _sample(part.graph, int(stop - start), part.model, int(seed), int(start), self.threads,
                      blocked=part.blocked)
+        part.chunks.append((int(start), len(part), int(stop - start)))
         part.offsets = np.concatenate([part.offsets, rr.offsets[1:] + part.offsets[-1]])
         part.index = None
         part.nodes = np.concatenate([part.nodes, rr.nodes])
@@ -122,6 +124,20 @@ class RRWorker:
         mask = np.zeros(part.graph.n, dtype=np.bool_)
         mask[np.asarray(dense_seeds, dtype=np.int64)] = True
         return int(sampling_kernels.count_covered(part.offsets, part.nodes, mask))
+
+    def sets_from(self, name, start):
+        """This worker's sets of index >= ``start``: a list of (first index, offsets from 0,
+        nodes), one per slice it sampled, in index order."""
+        part = self.parts.get(name)
+        out = []
+        for first, local, count in [] if part is None else part.chunks:
+            skip = max(0, start - first)
+            if skip >= count:
+                continue
+            lo, hi = local + skip, local + count
+            a, b = part.offsets[lo], part.offsets[hi]
+            out.append((first + skip, part.offsets[lo:hi + 1] - a, part.nodes[a:b]))
+        return out
 
     def drop(self, name):
         self.parts.pop(name, None)

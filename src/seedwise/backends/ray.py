@@ -12,7 +12,12 @@ CIM paper, on Ray instead of a home-made cluster):
    collection is identical whatever the number of workers; a worker keeps the
    sets it made (and their node -> set index) in its own memory.
 3. Greedy algorithms (maximum coverage in ``selection``, RR-Greedy in
-   ``algorithms.cim``) run on the driver through two calls: ``gains()``, where
+   ``algorithms.cim``) run on the driver's own copy of the sets when they fit its
+   memory share (``driver_memory``, default 25% of the available memory, checked with
+   :func:`seedwise.memory.fits_here`): ``local_sets()`` pulls the sets sampled since
+   the last pull from the workers, in index order, and the fused kernels run on
+   them with no round trip per pick. Larger collections stay on the workers and the
+   greedy is driven through two calls: ``gains()``, where
    every worker returns its local marginal coverages and the driver sums them
    into the exact global gains, and ``cover(v)``, sent to all workers in one
    batched call; each covers its local sets and returns the gain decrements of
@@ -38,6 +43,8 @@ import itertools
 import numpy as np
 
 from .._validation import SeedwiseError, check_int
+from ..memory import fits_here, parse_memory_budget
+from ..sampling.rr_sets import RRSets
 
 
 def import_ray():
@@ -50,6 +57,9 @@ def import_ray():
             "pip install 'seedwise[ray]' (or use backend='local')") from None
     return ray
 
+
+#: share of the available memory a collection pulled to the driver may take
+DRIVER_MEMORY = "25%"
 
 #: seconds to reach a cluster and to start the worker actors before giving up
 CONNECT_TIMEOUT = 60.0
@@ -103,6 +113,7 @@ class RayCollection:
         self.seed = int(seed)
         self._len = 0
         self.total = 0
+        self._rr = None  # the sets pulled to this process so far (RRSets), or None
 
     def __len__(self):
         return self._len
@@ -126,8 +137,27 @@ class RayCollection:
             self.backend.progress(int(count))
 
     def local_sets(self):
-        """None: the sets live on the workers (greedy runs through gains / cover)."""
-        return None
+        """The RRSets, pulled to this process (the sets new since the last pull, in index
+        order) with their node index, when they fit the pool's ``driver_memory``; else
+        None and greedy runs on the workers through gains / cover."""
+        backend = self.backend
+        if not fits_here(self.total, self._len, backend.n, backend.pool.driver_memory):
+            self._rr = None
+            return None
+        pulled = 0 if self._rr is None else len(self._rr)
+        if pulled < self._len:
+            ray = backend.ray
+            chunks = sorted((c for part in ray.get([w.sets_from.remote(self.name, pulled) for w in backend.workers])
+                             for c in part), key=lambda c: c[0])
+            sizes = np.concatenate([np.diff(c[1]) for c in chunks])
+            offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+            more = RRSets(backend.n, offsets, np.concatenate([c[2] for c in chunks]), seed=self.seed,
+                          model=backend.model, start=pulled, population=backend.population)
+            if self._rr is not None:
+                self._rr._index = None  # free the stale node index before concatenating
+            self._rr = more if self._rr is None else self._rr.extend(more)
+        _ = self._rr.node_index
+        return self._rr
 
     def gains(self):
         """Start covering on every worker; the global marginal coverage of every node."""
@@ -154,6 +184,7 @@ class RayCollection:
         return int(sum(ray.get([w.coverage.remote(self.name, seeds) for w in workers])))
 
     def drop(self):
+        self._rr = None
         ray, workers = self.backend.ray, self.backend.workers
         ray.get([w.drop.remote(self.name) for w in workers])
 
@@ -187,6 +218,12 @@ class RayPool:
         Default: the CPUs of the cluster divided by ``threads``.
     timeout : float, default 60
         Seconds to reach the cluster and to start the actors.
+    driver_memory : int or str, optional
+        Memory this process may give a copy of a collection (see
+        :func:`~seedwise.memory.parse_memory_budget`; default :data:`DRIVER_MEMORY`,
+        "25%" of the memory available at the time): a collection that fits is pulled
+        here and the greedy runs on it in one kernel call; 0 keeps every collection on
+        the workers (one round trip per greedy pick).
 
     Raises
     ------
@@ -195,11 +232,15 @@ class RayPool:
         not start within ``timeout`` (e.g. the cluster has no free CPU).
     """
 
-    def __init__(self, *, threads=1, address=None, num_workers=None, timeout=CONNECT_TIMEOUT):
+    def __init__(self, *, threads=1, address=None, num_workers=None, timeout=CONNECT_TIMEOUT,
+                 driver_memory=None):
         from ._ray_worker import RRWorker
 
         ray = connect(address, timeout)
         self.ray = ray
+        self.driver_memory = DRIVER_MEMORY if driver_memory is None else driver_memory
+        if self.driver_memory != 0:
+            parse_memory_budget(self.driver_memory)  # bad text is an error now, not at the first greedy
         self.threads = max(1, int(threads or 1))
         cpus = float(ray.cluster_resources().get("CPU", 1.0))
         if num_workers is None:
@@ -313,6 +354,7 @@ class RayBackend:
         self.pool = pool
         self.ray = pool.ray
         self.n = graph.n
+        self.population = graph.n if blocked is None else blocked.population
         self.model = model
         self.progress = progress
         self.machines = pool.machines

@@ -1,9 +1,10 @@
 """Greedy maximum coverage over a collection of RR sets.
 
-:func:`select` runs on any backend's collection: where the sets are in this process
-(``collection.local_sets()``) the fused lazy-greedy kernel runs on them; elsewhere
-(Ray) the same greedy is driven through the collection's ``gains()`` and
-``cover(v)``, with the same picks and bound.
+:func:`select` runs on any backend's collection: where the sets are (or can be
+brought) in this process (``collection.local_sets()``) the fused lazy-greedy kernel
+runs on them; elsewhere (a Ray collection too large for the driver) the same greedy
+is driven through the collection's ``gains()`` and ``cover(v)``, with the same picks
+and bound.
 """
 from __future__ import annotations
 
