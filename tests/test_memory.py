@@ -12,6 +12,7 @@ from seedwise.memory import (
     MemoryGuard,
     available_memory,
     estimate_rr_bytes,
+    fits_here,
     parse_memory_budget,
     pilot,
 )
@@ -109,6 +110,13 @@ def test_pilot_uses_its_own_streams():
     p1, p2 = pilot(g, "ic", 0, count=500), pilot(g, "ic", 0, count=500)
     assert p1 == p2 and p1.count == 500 and p1.upper >= p1.mean >= 1
     assert 1 <= p1.upper <= g.n
+
+
+def test_fits_here_is_the_estimate_against_the_budget():
+    need = estimate_rr_bytes(10, 1000, n=500, threads=0)  # 10,000 entries in 1,000 sets
+    assert fits_here(10_000, 1000, 500, need) and not fits_here(10_000, 1000, 500, need - 1)
+    assert not fits_here(1, 1, 1, 0)  # 0: nothing is pulled
+    assert fits_here(10_000, 1000, 500, "1G") and not fits_here(10**9, 10**6, 500, "1M")
 
 
 def test_estimate_rr_bytes_grows():
