@@ -53,27 +53,66 @@ def format_of(path):
     return ext
 
 
-def check_output_path(path, suffixes=FORMATS, flag="--output"):
+#: argparse destinations that name input files: an output may be none of them.
+INPUT_ARGS = ("graph", "seeds_file", "aps", "ap_file", "capacities", "willingness", "truth", "pairs",
+              "inviters", "input", "source")
+
+
+def input_paths(args):
+    """The input files named on a command line (argparse Namespace), for :func:`check_output_path`."""
+    out = []
+    for name in INPUT_ARGS:
+        value = getattr(args, name, None)
+        if isinstance(value, (str, os.PathLike)):
+            out.append(value)
+    return out
+
+
+def check_output_path(path, suffixes=FORMATS, flag="--output", inputs=()):
     """Fail before the work starts if ``path`` cannot be written: its suffix picks the
-    format (one of ``suffixes``) and its folder must exist."""
+    format (one of ``suffixes``), its folder must exist, it must not be a folder, and it
+    must not be the same file as any of ``inputs`` (``os.path.samefile``)."""
     if path is None:
         return
-    ext = os.path.splitext(str(path))[1].lower()
-    if ext not in suffixes:
-        from ._validation import SeedwiseError
+    from ._validation import SeedwiseError
 
+    ext = os.path.splitext(str(path))[1].lower()
+    if suffixes is not None and ext not in suffixes:
         raise SeedwiseError(f"{flag} must end in {' or '.join(suffixes)} (the suffix picks the format); "
                             f"got {str(path)!r}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(2, f"folder for {flag} does not exist", folder)
+    if os.path.isdir(path):
+        raise SeedwiseError(f"{flag} {os.fspath(path)} is a folder; give a file name")
+    refuse_overwrite(path, inputs, flag)
+
+
+def refuse_overwrite(path, inputs, flag="--output"):
+    """SeedwiseError when ``path`` is the same file as one of ``inputs`` (which it would replace)."""
+    from ._validation import SeedwiseError
+
+    for src in inputs:
+        try:
+            same = os.path.samefile(path, src)
+        except (OSError, ValueError):
+            same = False  # one of them does not exist (yet): nothing to overwrite
+        if same:
+            raise SeedwiseError(f"{flag} {os.fspath(path)} is the input file {os.fspath(src)}; writing it would "
+                                "destroy the input: choose another name")
 
 
 def write_atomic(path, text):
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
+    """Write ``text`` to ``path`` through a temporary file and ``os.replace``.
+
+    Errors name ``path``, never the temporary file.
+    """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, path) from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a result file gets the mode open() would give
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
@@ -81,11 +120,13 @@ def write_atomic(path, text):
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, path) from None
         raise
 
 
@@ -95,12 +136,27 @@ def _umask():
     return mask
 
 
+def _needs_quotes(row):
+    """True when a field would be misread by a lenient reader unless quoted: it starts
+    with ``#`` (a comment), has ``;`` (a separator) or surrounding or inner spaces."""
+    return any(isinstance(x, str) and (x[:1] == "#" or ";" in x or x != x.strip() or " " in x)
+               for x in row)
+
+
 def csv_text(header, rows):
-    """CSV text with a header line (values written as ``str``)."""
+    """CSV text with a header line, written by the csv module and read back exactly by it.
+
+    The csv module quotes fields with ``,``, ``"`` or line breaks; a row with a field
+    that starts with ``#`` or holds ``;`` or spaces is written fully quoted,
+    so that no id is taken for a comment or split. numpy scalars are written as the
+    Python values they hold.
+    """
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
+    minimal = csv.writer(buf, lineterminator="\n")
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in [header, *rows]:
+        row = [x.item() if hasattr(x, "item") and not isinstance(x, str) else x for x in row]
+        (quoted if _needs_quotes(row) else minimal).writerow(row)
     return buf.getvalue()
 
 

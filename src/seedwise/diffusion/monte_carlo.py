@@ -14,6 +14,7 @@ import weakref
 import numpy as np
 
 from .._parallel import map_blocks, split_range
+from .._budget import OPTIONAL_SECONDS
 from .._validation import SeedwiseError, default_threads, validated
 from ..results import SpreadEstimate
 from . import _kernels
@@ -25,9 +26,9 @@ BLOCK = 1024
 _LT_INTERVALS = weakref.WeakKeyDictionary()
 
 
-@validated
+@validated(max_seconds=OPTIONAL_SECONDS)
 def monte_carlo_spread(graph, dense_seeds, *, model="ic", simulations=10_000, seed=0, threads=None,
-                       progress=None):
+                       progress=None, max_seconds=None):
     """Estimate sigma(S) by forward simulation, with a 95% confidence interval.
 
     Parameters
@@ -47,6 +48,9 @@ def monte_carlo_spread(graph, dense_seeds, *, model="ic", simulations=10_000, se
         Threads to use (default: all numba threads).
     progress : callable, optional
         Called with the number of runs finished after each block.
+    max_seconds : float, optional
+        Refuse (before simulating) when a timed pilot says the runs would take
+        longer; default ``seedwise._budget.DEFAULT_MAX_SECONDS`` (one hour).
 
     Returns
     -------
@@ -57,8 +61,9 @@ def monte_carlo_spread(graph, dense_seeds, *, model="ic", simulations=10_000, se
     Raises
     ------
     SeedwiseError
-        Unknown model, bad counts, seed ids outside [0, n), or LT weights summing
-        to more than 1 at some node.
+        Unknown model, bad counts, seed ids outside [0, n), LT weights summing
+        to more than 1 at some node, or more runs than ``max_seconds`` or the
+        memory allow.
 
     References
     ----------
@@ -66,6 +71,7 @@ def monte_carlo_spread(graph, dense_seeds, *, model="ic", simulations=10_000, se
        Social Network." KDD 2003.
     """
     t0 = time.perf_counter()
+    check_runs(graph, dense_seeds, model, simulations, seed, threads, max_seconds)
     counts = simulate_counts(graph, dense_seeds, model=model, simulations=simulations, seed=seed,
                              threads=threads, progress=progress)
     return _summary(counts, time.perf_counter() - t0)
@@ -80,6 +86,19 @@ def simulate_counts(graph, dense_seeds, *, model="ic", simulations=10_000, seed=
     """
     seeds = check_dense_seeds(graph, dense_seeds)
     return _simulate(graph, seeds, model, int(simulations), seed, default_threads(threads), int(start), progress)
+
+
+def check_runs(graph, dense_seeds, model, simulations, seed, threads, max_seconds=None):
+    """Refuse ``simulations`` runs that a timed pilot says would exceed ``max_seconds`` or the memory
+    (arguments already validated)."""
+    from .._budget import check_work, per_item_seconds
+
+    seeds = check_dense_seeds(graph, dense_seeds)
+    kernel, args = simulator(graph, model)
+    each = per_item_seconds(lambda a, b: kernel(*args, seeds, np.uint64(seed), a, b), simulations)
+    # int32 count per run, twice while the blocks are concatenated
+    check_work("Monte-Carlo runs", simulations, each, 8, threads=default_threads(threads),
+               max_seconds=max_seconds, flag="--simulations")
 
 
 def check_dense_seeds(graph, dense_seeds):

@@ -72,7 +72,9 @@ def build_graph(u, v, ids, values=None, *, directed=True, weights="wc", stats=No
     prob = _probabilities(scheme, out_indptr, out_indices, val if has else None, in_indptr, n)
     in_prob = _kernels.to_in_order(out_indptr, out_indices, in_indptr, prob)
     if has:
-        weight = val.astype(np.float32)
+        # float32 ranking weights: values past its range are kept as its largest number,
+        # not inf (the probabilities above were computed in float64)
+        weight = np.minimum(val, np.finfo(np.float32).max).astype(np.float32)
         del val
         in_weight = _kernels.to_in_order(out_indptr, out_indices, in_indptr, weight)
     else:

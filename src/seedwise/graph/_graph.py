@@ -11,6 +11,7 @@ from functools import cached_property
 import numpy as np
 
 from .._validation import SeedwiseError
+from ..ids import check_token, find_control
 from . import _schemes
 
 
@@ -85,6 +86,9 @@ class Graph:
         SeedwiseError
             Empty graph, invalid values, or a scheme that needs a third column without one.
         """
+        for side in (src, dst):  # before numpy strings drop trailing NULs
+            if not isinstance(side, np.ndarray) or side.dtype == object:
+                _check_text_ids(side)
         src = np.asarray(src)
         dst = np.asarray(dst)
         if src.shape != dst.shape or src.ndim != 1:
@@ -213,6 +217,15 @@ class Graph:
     def __repr__(self):
         kind = "directed" if self.directed else "undirected"
         return f"<Graph {kind} n={self.n:,} m={self.m:,} weights={self.weights}>"
+
+
+def _check_text_ids(ids):
+    """Refuse string ids with control characters (one regex pass over their joined text)."""
+    text = "\t".join(x for x in ids if isinstance(x, str))
+    if find_control(text) >= 0:
+        for x in ids:
+            if isinstance(x, str):
+                check_token(x)
 
 
 def _unique_ids(src, dst):

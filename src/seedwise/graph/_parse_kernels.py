@@ -34,16 +34,25 @@ def _is_sep(c):
     return c == 32 or c == 9 or c == 44 or c == 13 or c == 11 or c == 12
 
 
+# the most negative int64 divided by 10, rounded towards zero: the overflow test below
+_LIM = np.int64(-922337203685477580)
+
+
 @kernel
 def _parse_int(buf, s, e):
-    """(ok, value) for a canonical decimal int64 token buf[s:e] (no '+', no leading zeros)."""
+    """(ok, value) for a canonical decimal int64 token buf[s:e] (no '+', no leading zeros).
+
+    The rule of ``seedwise.ids.parse_id``: up to 19 digits, and the value must fit
+    int64; anything else is a string id. Accumulated negatively so that int64's
+    minimum parses too.
+    """
     i = s
     neg = False
     if buf[i] == 45:  # '-'
         neg = True
         i += 1
     nd = e - i
-    if nd <= 0 or nd > 18:
+    if nd <= 0 or nd > 19:
         return False, np.int64(0)
     if buf[i] == 48 and (nd > 1 or neg):  # "007" and "-0" stay strings, as Graph.from_edges does
         return False, np.int64(0)
@@ -52,8 +61,12 @@ def _parse_int(buf, s, e):
         d = np.int64(buf[k]) - 48
         if d < 0 or d > 9:
             return False, np.int64(0)
-        x = x * 10 + d
-    if neg:
+        if x < _LIM or (x == _LIM and d > 8):
+            return False, np.int64(0)
+        x = x * 10 - d
+    if not neg:
+        if x == np.iinfo(np.int64).min:
+            return False, np.int64(0)
         x = -x
     return True, x
 

@@ -55,7 +55,14 @@ def parse(weights):
 
 
 def probabilities(scheme, u, v, values, in_indptr, n):
-    """float32 probability of each edge (edges sorted by (u, v))."""
+    """float32 probability of each edge (edges sorted by (u, v)); SeedwiseError unless finite in [0, 1]."""
+    p = _raw_probabilities(scheme, u, v, values, in_indptr, n)
+    if len(p) and not (np.isfinite(p).all() and p.min() >= 0 and p.max() <= 1):
+        raise SeedwiseError(f"weights={scheme.label!r} gave probabilities that are not finite numbers in [0, 1]")
+    return p
+
+
+def _raw_probabilities(scheme, u, v, values, in_indptr, n):
     m = len(u)
     if scheme.name == "wc":
         indeg = np.diff(in_indptr)
@@ -68,10 +75,16 @@ def probabilities(scheme, u, v, values, in_indptr, n):
     if scheme.name == "given":
         check_probabilities("edge probabilities (third column)", values)
         return values.astype(np.float32)
-    # counts: normalise per target node
-    total = np.bincount(v, weights=values, minlength=n)
+    # counts: normalise per target node; dividing by the target's largest count first keeps
+    # the sum finite (two counts of 1e308 give 0.5 each, not inf and then 0)
+    values = np.asarray(values, dtype=np.float64)
+    top = np.zeros(n, dtype=np.float64)
+    np.maximum.at(top, v, values)
+    scale = top[v]
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(total[v] > 0, values / total[v], 0.0)
+        scaled = np.where(scale > 0, values / scale, 0.0)
+        total = np.bincount(v, weights=scaled, minlength=n)
+        p = np.where(total[v] > 0, scaled / total[v], 0.0)
     return p.astype(np.float32)
 
 

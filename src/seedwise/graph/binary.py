@@ -3,11 +3,19 @@
 Layout (all integers little-endian)::
 
     bytes 0-7    magic  b"\\x93SWGRAPH"
-    bytes 8-11   uint32 format version (1)
+    bytes 8-11   uint32 format version (2)
     bytes 12-15  uint32 length L of the JSON header
     bytes 16..   JSON header: n, m, directed, weights, stats, and for every array
-                 {"offset", "dtype", "shape"} with offsets from the data start
+                 {"offset", "dtype", "shape", "nbytes", "blake2b"} with offsets from
+                 the data start and the BLAKE2b-128 digest of the array's bytes
     data start = 16 + L rounded up to 64; every array starts on a 64-byte boundary
+
+A file cannot lie: :func:`load_graph` checks the version, the array lengths against
+n and m, every array's digest (hashed in blocks, so a file larger than RAM is
+checked while it stays memory-mapped), and then the ranges: index pointers
+monotone from 0 to m, node indices in [0, n), probabilities finite in [0, 1],
+weights finite and >= 0, the shared in-probabilities consistent, and sorted ids.
+Any failure is an InputFileError naming the file and what is wrong.
 
 ``load_graph(path, mmap=True)`` maps the file read-only and returns a Graph whose
 arrays are views into the mapping, so a graph larger than the RAM left free can
@@ -16,6 +24,7 @@ a fixed-width unicode array.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import struct
@@ -27,7 +36,9 @@ from .._validation import InputFileError, SeedwiseError
 from ._graph import Graph
 
 MAGIC = b"\x93SWGRAPH"
-VERSION = 1
+VERSION = 2
+#: Bytes hashed at a time, so that checking a mapped file does not load it whole.
+HASH_BLOCK = 64 << 20
 ALIGN = 64
 SUFFIX = ".swg"
 
@@ -121,7 +132,8 @@ def save_graph(graph, path):
     }
     offset = 0
     for name, a in arrays.items():
-        meta["arrays"][name] = {"offset": offset, "dtype": a.dtype.str, "shape": list(a.shape)}
+        meta["arrays"][name] = {"offset": offset, "dtype": a.dtype.str, "shape": list(a.shape),
+                                "nbytes": int(a.nbytes), "blake2b": digest(a)}
         offset = _align(offset + a.nbytes)
     header = json.dumps(meta, separators=(",", ":")).encode()
     data_start = _align(16 + len(header))
@@ -154,6 +166,15 @@ def save_graph(graph, path):
     return path
 
 
+def digest(a):
+    """Hex BLAKE2b-128 digest of an array's bytes (or any buffer), hashed in HASH_BLOCK pieces."""
+    mv = memoryview(np.ascontiguousarray(a).reshape(-1)).cast("B") if isinstance(a, np.ndarray) else memoryview(a)
+    h = hashlib.blake2b(digest_size=16)
+    for start in range(0, len(mv), HASH_BLOCK):
+        h.update(mv[start:start + HASH_BLOCK])
+    return h.hexdigest()
+
+
 def _bad(path, why):
     return InputFileError(f"{path}: not a valid seedwise graph file ({why})")
 
@@ -164,25 +185,35 @@ def read_header(path):
         size = os.path.getsize(path)
         with open(path, "rb") as f:
             head = f.read(16)
-            if len(head) < 16 or head[:8] != MAGIC:
+            if head[:8] != MAGIC:
                 raise _bad(path, "wrong magic bytes")
+            if len(head) < 16:
+                raise _bad(path, f"truncated: {size} bytes, the fixed header alone has 16")
             version, hlen = struct.unpack("<II", head[8:16])
+            if version > VERSION:
+                raise _bad(path, f"format version {version} is newer than this seedwise reads ({VERSION}); "
+                                 "upgrade seedwise, or convert the text edge list again")
             if version != VERSION:
-                raise _bad(path, f"format version {version}, this seedwise reads version {VERSION}")
+                raise _bad(path, f"format version {version} has no checksums; this seedwise reads version "
+                                 f"{VERSION}: convert the text edge list again (seedwise convert)")
             if hlen > size - 16:
-                raise _bad(path, "truncated header")
-            meta = json.loads(f.read(hlen).decode())
+                raise _bad(path, f"truncated: the header needs {hlen} bytes, the file has {size - 16} after it")
+            text = f.read(hlen)
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except (ValueError, UnicodeDecodeError):
-        raise _bad(path, "unreadable header") from None
+    try:
+        meta = json.loads(text.decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _bad(path, f"corrupt JSON header: {exc}") from None
+    if not isinstance(meta, dict):
+        raise _bad(path, "corrupt JSON header: not an object")
     return meta, _align(16 + hlen), size
 
 
 def load_graph(path, mmap=True, *, check=True):
-    """Load a graph written by :func:`save_graph`.
+    """Load a graph written by :func:`save_graph`, verified.
 
     Parameters
     ----------
@@ -192,8 +223,10 @@ def load_graph(path, mmap=True, *, check=True):
         mapping (``np.memmap``), pages are read on demand and the file may be larger
         than the free RAM. With False the file is read into one writable buffer.
     check : bool, default True
-        Verify the CSR structure (indptr monotone and ending at m, indices in
-        [0, n)); one pass over the index arrays.
+        Verify every array's BLAKE2b digest and the ranges (index pointers
+        monotone from 0 to m, indices in [0, n), probabilities finite in [0, 1],
+        weights finite and >= 0, sorted ids): one pass over the file. Only code that
+        has just written the file itself should pass False.
 
     Returns
     -------
@@ -202,13 +235,16 @@ def load_graph(path, mmap=True, *, check=True):
     Raises
     ------
     InputFileError
-        Missing, truncated or corrupt file.
+        Missing, truncated, corrupt or newer-version file; the message names the
+        file and what is wrong.
     """
     path = os.fspath(path)
     meta, data_start, size = read_header(path)
     try:
         n, m = int(meta["n"]), int(meta["m"])
         specs = meta["arrays"]
+        if n < 1 or m < 0:
+            raise _bad(path, f"n={n}, m={m}")
         if mmap:
             buf = np.memmap(path, dtype=np.uint8, mode="r")
         else:
@@ -225,28 +261,49 @@ def load_graph(path, mmap=True, *, check=True):
                 raise _bad(path, f"{name} has dtype {dt}, expected {dtype}")
             if dtype is None and dt.kind not in "iU":
                 raise _bad(path, f"ids have dtype {dt}")
-            if list(spec["shape"]) != [want]:
-                raise _bad(path, f"{name} has shape {spec['shape']}, expected [{want}]")
+            if list(spec["shape"]) != [want] or int(spec["nbytes"]) != want * dt.itemsize:
+                raise _bad(path, f"{name} has shape {spec['shape']}, expected [{want}] (n={n}, m={m})")
             start = data_start + int(spec["offset"])
             stop = start + want * dt.itemsize
             if start < data_start or stop > size:
-                raise _bad(path, "truncated file")
+                raise _bad(path, f"truncated: {name} ends at byte {stop}, the file has {size}")
             arrays[name] = buf[start:stop].view(dt)
+            if check and digest(buf[start:stop]) != spec["blake2b"]:
+                raise _bad(path, f"checksum mismatch in {name}: the file was changed or damaged")
     except InputFileError:
         raise
-    except (KeyError, TypeError, ValueError) as exc:
-        raise _bad(path, f"inconsistent header: {exc}") from None
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise _bad(path, f"inconsistent header: {type(exc).__name__} {exc}") from None
     if check:
-        _check_csr(path, n, m, arrays["out_indptr"], arrays["out_indices"])
-        _check_csr(path, n, m, arrays["in_indptr"], arrays["in_indices"])
+        check_arrays(path, n, m, arrays, str(meta["weights"]))
     stats = dict(meta.get("stats") or {})
     return Graph(
         n=n, m=m, directed=bool(meta["directed"]), weights=str(meta["weights"]), stats=stats, **arrays
     )
 
 
-def _check_csr(path, n, m, indptr, indices):
-    if indptr[0] != 0 or indptr[-1] != m or (n > 0 and np.any(np.diff(indptr) < 0)):
-        raise _bad(path, "corrupt index pointers")
-    if m and (int(indices.min()) < 0 or int(indices.max()) >= n):
-        raise _bad(path, "node index out of range")
+def check_arrays(path, n, m, arrays, weights):
+    """Raise InputFileError (naming ``path``) unless the arrays of a graph are in range."""
+    for side in ("out", "in"):
+        indptr, indices = arrays[f"{side}_indptr"], arrays[f"{side}_indices"]
+        if indptr[0] != 0 or indptr[-1] != m or np.any(indptr[1:] < indptr[:-1]):
+            raise _bad(path, f"corrupt {side}_indptr (not monotone from 0 to m={m})")
+        if m and (int(indices.min()) < 0 or int(indices.max()) >= n):
+            raise _bad(path, f"{side}_indices out of range [0, {n})")
+        prob = arrays[f"{side}_prob"]
+        if m and not (np.isfinite(prob).all() and prob.min() >= 0 and prob.max() <= 1):
+            raise _bad(path, f"{side}_prob holds values that are not probabilities in [0, 1]")
+        weight = arrays[f"{side}_weight"]
+        if m and not (np.isfinite(weight).all() and weight.min() >= 0):
+            raise _bad(path, f"{side}_weight holds values that are not finite numbers >= 0")
+    shared = arrays["in_shared_p"]
+    if not (np.isfinite(shared).all() and ((shared == -1) | ((shared >= 0) & (shared <= 1))).all()):
+        raise _bad(path, "in_shared_p out of range")
+    if weights in ("wc", "counts") and m:  # these schemes give LT-valid in-weights (sum <= 1)
+        heads = np.repeat(np.arange(n), np.diff(arrays["in_indptr"]))
+        sums = np.bincount(heads, weights=arrays["in_prob"].astype(np.float64), minlength=n)
+        if sums.max() > 1 + 1e-5:
+            raise _bad(path, f"in-weights of a {weights!r} graph sum to {sums.max():.4g} > 1 at a node")
+    ids = arrays["ids"]
+    if n > 1 and not (ids[1:] > ids[:-1]).all():
+        raise _bad(path, "node ids are not sorted and distinct")

@@ -10,10 +10,13 @@ which are then memory-mapped for id mapping and the counting-sort CSR build.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 import numpy as np
 
+from .._output import refuse_overwrite
+from .._textio import WIDE_BOMS, check_readable, decompress, read_bytes, stream_chunks, utf8
 from .._validation import InputFileError, SeedwiseError
 from . import _parse_kernels as pk
 from . import _schemes
@@ -22,7 +25,6 @@ from .interop import from_networkx, from_pandas_edgelist, from_scipy_sparse
 from .io import (
     _BOM,
     _Chunk,
-    _stat,
     build_graph,
     check_values,
     column_names_of,
@@ -80,6 +82,8 @@ def convert_edge_list(in_path, out_path, *, directed=True, weights="wc", chunk_b
     ------
     InputFileError
         As :func:`read_graph`: the message names the file and the line.
+    SeedwiseError
+        ``out_path`` is the input file (it would be destroyed).
     """
     name = os.fspath(in_path)
     out = os.fspath(out_path)
@@ -87,9 +91,13 @@ def convert_edge_list(in_path, out_path, *, directed=True, weights="wc", chunk_b
     chunk_bytes = int(chunk_bytes)
     if chunk_bytes < 1:
         raise SeedwiseError(f"chunk_bytes must be an int >= 1; got {chunk_bytes}")
-    _stat(name)
-    with open(name, "rb") as f:
-        head = f.read(8)
+    st = check_readable(name, "graph")
+    refuse_overwrite(out, [name], "out_path")
+    stream = st is None or not stat.S_ISREG(st.st_mode)
+    head = b""
+    if not stream:
+        with open(name, "rb") as f:
+            head = f.read(8)
     if head == MAGIC:
         g = load_graph(name, mmap=True)
         g = g.with_weights(scheme) if scheme.label != g.weights else g
@@ -101,18 +109,44 @@ def convert_edge_list(in_path, out_path, *, directed=True, weights="wc", chunk_b
         except OSError as exc:
             raise SeedwiseError(f"cannot write in {folder}: {exc.strerror or exc}") from None
         with tmp_ctx as tmp:
+            src, head = _plain_source(name, stream, head, tmp)
             try:
-                g = _convert(name, head, tmp, True, bool(directed), scheme, chunk_bytes, progress)
+                g = _convert(name, src, head, tmp, True, bool(directed), scheme, chunk_bytes, progress)
             except _NeedStrings:
-                g = _convert(name, head, tmp, False, bool(directed), scheme, chunk_bytes, progress)
+                g = _convert(name, src, head, tmp, False, bool(directed), scheme, chunk_bytes, progress)
             save_graph(g, out)
     result = dict(g.stats)
     result.update(n=g.n, m=g.m, path=out, bytes=os.path.getsize(out))
     return result
 
 
-def _convert(name, head, tmp, want_ints, directed, scheme, chunk_bytes, progress):
-    """One streaming pass; raises _NeedStrings when ``want_ints`` meets a string id."""
+def _plain_source(name, stream, head, tmp):
+    """(path, first bytes) of a regular file holding the input: ``name`` itself, or a copy in
+    ``tmp`` of a pipe (read to its end) or of a UTF-16/32 file re-encoded as UTF-8."""
+    src = name
+    if stream:
+        src = os.path.join(tmp, "input")
+        with open(src, "wb") as f:
+            for chunk in stream_chunks(name):
+                f.write(chunk)
+        with open(src, "rb") as f:
+            head = f.read(8)
+        if head == MAGIC:
+            raise InputFileError(f"{name}: a binary graph is memory-mapped and must be a regular file, not a pipe")
+    with open_decompressed(src, head) as f:
+        start = f.read(4)
+    if start.startswith(WIDE_BOMS):
+        data, _ = decompress(read_bytes(src), name)
+        src = os.path.join(tmp, "input.utf8")
+        with open(src, "wb") as f:
+            f.write(utf8(data, name))
+        head = b""
+    return src, head
+
+
+def _convert(name, src, head, tmp, want_ints, directed, scheme, chunk_bytes, progress):
+    """One streaming pass over ``src`` (messages name ``name``); raises _NeedStrings when
+    ``want_ints`` meets a string id."""
     paths = {k: os.path.join(tmp, k) for k in ("u", "v", "val")}
     files = {k: open(p, "wb") for k, p in paths.items()}
     st = dict(lines=0, comments=0, blanks=0, count=0, first_cols=0, rest_cols=0)
@@ -121,8 +155,9 @@ def _convert(name, head, tmp, want_ints, directed, scheme, chunk_bytes, progress
     column_names = None
     uniques = []  # string mode: distinct tokens of each chunk
     base = 0
+    done = 0  # bytes of text before the chunk
     try:
-        with open_decompressed(name, head) as f:
+        with open_decompressed(src, head) as f:
             carry = b""
             first = True
             while True:
@@ -148,6 +183,8 @@ def _convert(name, head, tmp, want_ints, directed, scheme, chunk_bytes, progress
                 else:
                     chunk, carry = data, b""
                 if chunk:
+                    chunk = utf8(chunk, name, offset=done, line=st["lines"])
+                    done += len(chunk)
                     buf = np.frombuffer(chunk, dtype=np.uint8)
                     ch = _Chunk(buf, 0, len(buf), name, st["lines"], want_ints, st["first_cols"], st["rest_cols"])
                     skipped = 0

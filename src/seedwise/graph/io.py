@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
+import sys
 
 import numpy as np
 
@@ -25,17 +27,16 @@ from .._validation import InputFileError, SeedwiseError
 from . import _parse_kernels as pk
 from . import _schemes
 from ._build import build_graph
-from .binary import MAGIC, load_graph, save_graph
+from .._textio import check_readable, compression_of, decompress, read_bytes, utf8
+from ..ids import parse_id, parse_number
+from .binary import MAGIC, digest, load_graph, save_graph
 
 #: Bump when parsing or building changes, so that old cache files are not reused.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 #: Text files smaller than this are parsed every time (faster than a cache look-up).
 CACHE_MIN_BYTES = 64 << 10
 
 _BOM = b"\xef\xbb\xbf"
-_GZIP = b"\x1f\x8b"
-_BZ2 = b"BZh"
-_XZ = b"\xfd7zXZ\x00"
 
 __all__ = ["read_graph", "build_graph", "default_cache_dir"]
 
@@ -114,32 +115,46 @@ def read_graph(path, *, directed=True, weights=None, cache=True, cache_dir=None)
     (3, 3, 1)
     """
     name = os.fspath(path)
-    st = _stat(name)
-    with open(name, "rb") as f:
-        head = f.read(8)
-    if head == MAGIC:
-        g = load_graph(name, mmap=True)
-        g.stats["format"] = "binary"
-        if weights is not None:
-            g = g.with_weights(weights)
-        return g
+    st = check_readable(name, "graph")
+    raw = None
+    if st is not None and stat.S_ISREG(st.st_mode):
+        with open(name, "rb") as f:
+            head = f.read(8)
+        if head == MAGIC:
+            g = load_graph(name, mmap=True)
+            g.stats["format"] = "binary"
+            if weights is not None:
+                g = g.with_weights(weights)
+            return g
+    else:  # a pipe, FIFO or stdin: read once, to the end
+        raw = read_bytes(name, "graph")
+        if raw[:8] == MAGIC:
+            raise InputFileError(f"{name}: a binary graph is memory-mapped and must be a regular file, not a pipe")
     scheme = _schemes.parse("wc" if weights is None else weights)
     directed = bool(directed)
     cache_file = None
-    if cache and st.st_size >= CACHE_MIN_BYTES:
-        cache_file = _cache_file(name, st, directed, scheme.label, cache_dir)
-        g = _load_cache(cache_file, name, directed, scheme.label)
+    if cache and raw is None and st.st_size >= CACHE_MIN_BYTES:
+        raw = read_bytes(name, "graph")
+        cache_file = _cache_file(name, directed, scheme.label, cache_dir)
+        key = _source_key(st, raw)
+        g = _load_cache(cache_file, name, directed, scheme.label, key)
         if g is not None:
             return g
-    data, fmt = _read_text(name, head)
+    if raw is None:
+        raw = read_bytes(name, "graph")
+    data, fmt = decompress(raw, name)
+    del raw
+    data = utf8(data, name)
     u, v, ids, values, stats = parse_edge_bytes(data, name, scheme)
     del data
     stats["format"] = fmt
-    stats["source"] = os.path.abspath(name)
+    stats["source"] = os.path.abspath(name) if name != "-" else "-"
     g = _build_from_file(name, u, v, ids, values, directed, scheme, stats)
     g.stats["cache"] = "off"
-    if cache_file is not None and _save_cache(g, cache_file):
-        g.stats["cache"] = "written"
+    if cache_file is not None:
+        g.stats.update(key)
+        if _save_cache(g, cache_file):
+            g.stats["cache"] = "written"
     return g
 
 
@@ -153,31 +168,8 @@ def default_cache_dir():
 
 
 # -------------------------------------------------------------------- reading
-def _stat(name):
-    try:
-        st = os.stat(name)
-    except FileNotFoundError:
-        raise InputFileError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise InputFileError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if os.path.isdir(name):
-        raise InputFileError(f"{name}: is a folder, not an edge-list file")
-    return st
-
-
-def compression_of(head):
-    """'gzip', 'bz2', 'xz' or None from the first bytes of a file."""
-    if head.startswith(_GZIP):
-        return "gzip"
-    if head.startswith(_BZ2):
-        return "bz2"
-    if head.startswith(_XZ):
-        return "xz"
-    return None
-
-
 def open_decompressed(name, head):
-    """A binary file object yielding the (decompressed) bytes of ``name``."""
+    """A binary file object yielding the (decompressed) bytes of the regular file ``name``."""
     kind = compression_of(head)
     if kind == "gzip":
         import gzip
@@ -192,35 +184,6 @@ def open_decompressed(name, head):
 
         return lzma.open(name, "rb")
     return open(name, "rb")
-
-
-def _read_text(name, head):
-    """(bytes, format label) of the whole file, decompressed in one go."""
-    kind = compression_of(head)
-    try:
-        with open(name, "rb") as f:
-            raw = f.read()
-        if kind is None:
-            return raw, "text"
-        if kind == "gzip":
-            import gzip
-
-            return gzip.decompress(raw), "gzip text"
-        if kind == "bz2":
-            import bz2
-
-            return bz2.decompress(raw), "bz2 text"
-        import lzma
-
-        return lzma.decompress(raw), "xz text"
-    except OSError as exc:
-        if kind is not None and not getattr(exc, "errno", None):
-            raise InputFileError(f"{name}: corrupt {kind} file ({exc})") from None
-        raise InputFileError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    except (EOFError, ValueError) as exc:  # truncated stream, zlib/lzma errors
-        raise InputFileError(f"{name}: corrupt {kind} file ({exc or 'truncated'})") from None
-    except Exception as exc:  # zlib.error, lzma.LZMAError are not OSErrors
-        raise InputFileError(f"{name}: corrupt {kind} file ({exc})") from None
 
 
 def _line_text(buf, start, stop):
@@ -273,24 +236,16 @@ class _Chunk:
     def values_slice(self, start=0):
         """float64 third column of records start..count-1, with the slow tokens parsed."""
         val = self.val[start:self.count]
-        if len(self.slow):
+        if len(self.slow):  # >17 digits, nan, inf, or not a number: the strict parser decides
             slow = self.slow[self.slow[:, 0] >= start]
-            recs, starts, ends = slow[:, 0], slow[:, 1], slow[:, 2]
-            width = int((ends - starts).max()) if len(slow) else 1
-            toks = pk.gather_tokens(self.buf, starts, ends, max(width, 1)).view(f"S{max(width, 1)}").ravel()
-            try:
-                parsed = toks.astype(np.float64)
-            except ValueError:
-                for r, a, b in zip(recs, starts, ends):  # error path only: find the culprit
-                    try:
-                        float(bytes(self.buf[a:b]))
-                    except ValueError:
-                        line, _ = self.where(int(r))
-                        raise InputFileError(
-                            f"{self.name} line {line}: third column {_token(self.buf, a, b)!r} is not a number"
-                        ) from None
-                raise
-            val[recs - start] = parsed
+            for r, a, b in slow:
+                text = bytes(self.buf[a:b]).decode("utf-8", "replace")
+                try:
+                    val[r - start] = parse_number(text, what="third column")
+                except SeedwiseError:
+                    line, _ = self.where(int(r))
+                    raise InputFileError(f"{self.name} line {line}: third column {text!r} is not a number "
+                                         "(ASCII digits, '.', exponent; no '_')") from None
         return val
 
 
@@ -396,13 +351,10 @@ def parse_edge_bytes(data, name, scheme):
     return inverse[:count], inverse[count:], ids, values, stats
 
 
-_INT_TOKEN = re.compile(r"-?[1-9][0-9]{0,17}|0")
-
-
 def column_names_of(buf, start, stop):
     """The fields of a CSV column-name line (2 or 3 fields, neither id field an integer), else None."""
     names = re.split(r"[\s,]+", _line_text(buf, start, stop).strip(" \t,"))
-    if len(names) not in (2, 3) or any(_INT_TOKEN.fullmatch(t) for t in names[:2]):
+    if len(names) not in (2, 3) or any(isinstance(parse_id(t), int) for t in names[:2]):
         return None
     return names
 
@@ -477,29 +429,41 @@ def _build_from_file(name, u, v, ids, values, directed, scheme, stats):
 
 
 # ---------------------------------------------------------------------- cache
-def _cache_file(name, st, directed, label, cache_dir):
-    key = "|".join(
-        str(x) for x in (os.path.abspath(name), st.st_size, st.st_mtime_ns, directed, label, PARSER_VERSION)
-    )
+def _cache_file(name, directed, label, cache_dir):
+    """Where the cache of ``name`` lives: one entry per (path, directed, scheme, parser version),
+    replaced when the source changes."""
+    key = "|".join(str(x) for x in (os.path.abspath(name), directed, label, PARSER_VERSION))
     digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     base = os.path.basename(name).replace(os.sep, "_")[:40]
     folder = os.fspath(cache_dir) if cache_dir is not None else default_cache_dir()
     return os.path.join(folder, f"{base}.{digest}.swg")
 
 
-def _load_cache(cache_file, name, directed, label):
-    """The cached Graph, or None when absent, stale or unreadable (then it is rewritten)."""
+def _source_key(st, raw):
+    """What a cache entry must match: the source's size, modification time and content digest."""
+    return {"source_size": int(st.st_size), "source_mtime_ns": int(st.st_mtime_ns),
+            "source_blake2b": digest(raw)}
+
+
+def _notice(text):
+    print(f"seedwise: note: {text}", file=sys.stderr)
+
+
+def _load_cache(cache_file, name, directed, label, key):
+    """The cached Graph when it matches ``key`` and verifies; else None (with a one-line notice
+    when an entry existed: it is then rebuilt)."""
     if not os.path.isfile(cache_file):
         return None
     try:
         g = load_graph(cache_file, mmap=False)
-    except (SeedwiseError, OSError, ValueError):
+    except SeedwiseError as exc:
+        _notice(f"cache of {name} is corrupt ({str(exc).split('(', 1)[-1].rstrip(')')}); rebuilding it")
         return None
-    if (
-        g.directed != directed
-        or g.weights != label
-        or g.stats.get("source") != os.path.abspath(name)
-    ):
+    stored = {k: g.stats.get(k) for k in key}
+    if stored != key or g.directed != directed or g.weights != label or g.stats.get("source") != os.path.abspath(name):
+        what = "content" if stored["source_size"] == key["source_size"] and \
+            stored["source_mtime_ns"] == key["source_mtime_ns"] else "size or modification time"
+        _notice(f"cache of {name} is stale (the file's {what} changed); rebuilding it")
         return None
     g.stats["cache"] = "hit"
     g.stats["cache_file"] = cache_file
