@@ -39,6 +39,7 @@ Ray is imported inside the functions only: ``pip install 'seedwise[ray]'``.
 from __future__ import annotations
 
 import itertools
+import os
 
 import numpy as np
 
@@ -84,10 +85,58 @@ def connect(address=None, timeout=CONNECT_TIMEOUT):
             ray.init(**kwargs)
         else:
             _probe(str(address), timeout)
-            ray.init(address=str(address), **kwargs)
+            # something that accepts the connection but is not a Ray head (a proxy, another
+            # service) makes ray.init retry for minutes: a deadline bounds it
+            with _Deadline(min(timeout, JOIN_TIMEOUT)):
+                ray.init(address=str(address), **kwargs)
+    except TimeoutError as exc:
+        try:
+            ray.shutdown()
+        except Exception:  # noqa: BLE001 - a half-made connection; the error below is what matters
+            pass
+        raise SeedwiseError(f"could not connect to the Ray cluster at address={address!r}: {exc}. {hint} "
+                            "(SEEDWISE_RAY_TIMEOUT sets the wait)") from None
     except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
         raise SeedwiseError(f"could not connect to the Ray cluster at address={address!r}: {exc}. {hint}") from None
     return ray
+
+
+def _join_timeout():
+    try:
+        return float(os.environ.get("SEEDWISE_RAY_TIMEOUT", 10.0))
+    except ValueError:
+        return 10.0
+
+
+#: seconds ray.init may take to join a remote address (``$SEEDWISE_RAY_TIMEOUT``, default 10)
+JOIN_TIMEOUT = _join_timeout()
+
+
+class _Deadline:
+    """SIGALRM after ``seconds`` raises TimeoutError in the main thread (elsewhere: no limit)."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.old = None
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            self.old = signal.signal(signal.SIGALRM, self._expire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def _expire(self, *_):
+        raise TimeoutError(f"no answer within {self.seconds:g} s")
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self.old is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.old)
 
 
 def _probe(address, timeout):
