@@ -38,13 +38,16 @@ def map_blocks(fn, ranges, threads, progress=None):
     ``progress``, if given, is called with the number of items finished after each
     block.
     """
-    if threads <= 1 or len(ranges) <= 1:
+    if threading.current_thread() is not threading.main_thread() or not ranges:
         out = []
         for a, b in ranges:
             out.append(fn(a, b))
             if progress is not None:
                 progress(b - a)
         return out
+    # even one thread runs on the pool: the main thread only waits, so Ctrl-C reaches it at
+    # once instead of after a kernel block that may take minutes
+    threads = max(1, threads)
     pool = _executor(threads)
     # a window of ``threads`` blocks in flight (the shared pool may be larger), results
     # taken in order, so progress moves as blocks finish

@@ -22,6 +22,7 @@ import inspect
 import os
 
 from . import datasets as _datasets
+from ._budget import OPTIONAL_SECONDS
 from ._validation import SeedwiseError, validated
 from .graph.readers import read_seeds
 
@@ -408,9 +409,9 @@ def _check_options(fn, name, options):
 
 
 # --------------------------------------------------------------------- spread
-@validated
+@validated(max_seconds=OPTIONAL_SECONDS)
 def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets=None, seed=0,
-           threads=None, progress=None, weight=None):
+           threads=None, progress=None, weight=None, max_seconds=None):
     """Expected spread of a seed set, with a 95% confidence interval.
 
     Parameters
@@ -435,6 +436,9 @@ def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets
         Called with the number of simulations (or RR sets) finished.
     weight : str, optional
         The probability attribute or column of a networkx or pandas graph.
+    max_seconds : float, optional
+        Refuse, before the work starts, a run that a timed pilot estimates to take
+        longer (default one hour) or to need more memory than is available.
 
     Returns
     -------
@@ -445,7 +449,8 @@ def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets
     ------
     SeedwiseError
         Empty seed list, seed ids not in the graph (the message names them),
-        bad model, method or counts, LT on weights that sum above 1.
+        bad model, method or counts, LT on weights that sum above 1, or a run
+        estimated to exceed ``max_seconds`` or the memory.
 
     References
     ----------
@@ -473,11 +478,11 @@ def spread(graph, seeds, *, model="ic", simulations=10_000, method="mc", rr_sets
         from .diffusion.monte_carlo import monte_carlo_spread
 
         return monte_carlo_spread.__wrapped__(graph, dense, model=model, simulations=simulations, seed=seed,
-                                              threads=threads, progress=progress)
+                                              threads=threads, progress=progress, max_seconds=max_seconds)
     from .sampling.estimate import rr_spread
 
     return rr_spread.__wrapped__(graph, dense, model=model, rr_sets=DEFAULT_RR_SETS if rr_sets is None else rr_sets,
-                                 seed=seed, threads=threads, progress=progress)
+                                 seed=seed, threads=threads, progress=progress, max_seconds=max_seconds)
 
 
 def _unique_first(dense):

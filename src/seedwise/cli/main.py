@@ -71,9 +71,16 @@ def main(argv=None):
         with warnings.catch_warnings():
             warnings.simplefilter("always", SeedwiseWarning)  # shown, as one line, whatever the filters say
             warnings.showwarning = _show_warning
+            _refuse_outputs_over_inputs(args)
             return int(args._run(args) or 0)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
+        if argv is None:
+            # the command line itself: leave at once, without waiting for the kernel blocks
+            # still running on worker threads (outputs are written atomically: none is partial)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         return 130
     except BrokenPipeError:
         # stdout closed early (e.g. `| head`): quiet, like other Unix tools
@@ -89,6 +96,17 @@ def main(argv=None):
 def _show_warning(message, category, filename, lineno, file=None, line=None):
     """A warning (e.g. a graph that looks undirected) as one stderr line."""
     print(f"{PROG}: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def _refuse_outputs_over_inputs(args):
+    """--output or --plot naming one of the command's input files is refused before any work."""
+    from .._output import input_paths, refuse_overwrite
+
+    inputs = input_paths(args)
+    for flag in ("output", "plot"):
+        path = getattr(args, flag, None)
+        if isinstance(path, str):
+            refuse_overwrite(path, inputs, f"--{flag}")
 
 
 def _report(e, debug):

@@ -136,6 +136,8 @@ def _spread_arguments(p):
                    help="mc: Monte-Carlo simulation (default); rr: RR-set estimate")
     p.add_argument("--simulations", type=_pos_int, default=10_000, help="Monte-Carlo runs (default 10000)")
     p.add_argument("--rr-sets", type=_pos_int, default=None, help="RR sets for --method rr (default 100000)")
+    p.add_argument("--max-seconds", type=float, default=None, metavar="S",
+                   help="refuse runs estimated (by a timed pilot) to take longer (default 3600)")
     add_run_arguments(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -161,7 +163,8 @@ def _spread_run(args):
         bar = progress_bar("RR sets", args.rr_sets or api.DEFAULT_RR_SETS)
     try:
         est = api.spread(g, ids, model=model, simulations=args.simulations, method=args.method,
-                         rr_sets=args.rr_sets, seed=args.seed, threads=args.threads, progress=bar)
+                         rr_sets=args.rr_sets, seed=args.seed, threads=args.threads, progress=bar,
+                         max_seconds=args.max_seconds)
     finally:
         bar.close()
     args.model = model

@@ -13,8 +13,8 @@ import weakref
 
 import numpy as np
 
-from .._parallel import map_blocks, split_range
 from .._budget import OPTIONAL_SECONDS
+from .._parallel import map_blocks, split_range
 from .._validation import SeedwiseError, default_threads, validated
 from ..results import SpreadEstimate
 from . import _kernels

@@ -23,12 +23,12 @@ import sys
 
 import numpy as np
 
+from .._textio import check_readable, compression_of, decompress, read_bytes, utf8
 from .._validation import InputFileError, SeedwiseError
+from ..ids import parse_id, parse_number
 from . import _parse_kernels as pk
 from . import _schemes
 from ._build import build_graph
-from .._textio import check_readable, compression_of, decompress, read_bytes, utf8
-from ..ids import parse_id, parse_number
 from .binary import MAGIC, digest, load_graph, save_graph
 
 #: Bump when parsing or building changes, so that old cache files are not reused.

@@ -1,23 +1,24 @@
 """Small input files that name nodes of a graph: seeds, APs, capacities, inviters,
 willingness and observed (truth) pairs.
 
-Every reader opens its file through :func:`open_text` (plain or gzip, detected by the
-magic bytes, UTF-8 with or without a BOM) and maps ids to dense ids through
-:func:`lookup_ids`, so that a missing file, a bad encoding or an unknown id reads
-the same whatever the file. Errors name the file and the line.
+Every reader opens its file through :func:`open_text` (plain, gzip, bz2 or xz,
+detected by the magic bytes; UTF-8, or UTF-16/32 with a BOM; pipes read to the end)
+and maps ids to dense ids through :func:`lookup_ids`, which uses the one strict id
+parser of :mod:`seedwise.ids`, so that a missing file, a bad encoding or an unknown
+id reads the same whatever the file. Errors name the file and the line.
 """
 from __future__ import annotations
 
 import csv
 import errno
-import gzip
 import json
 import os
-import re
 
 import numpy as np
 
+from .._textio import read_text, table_rows
 from .._validation import InputFileError, SeedwiseError, validated
+from ..ids import lookup, parse_id, parse_number
 
 __all__ = ["MissingFileError", "lookup_ids", "open_text", "read_aps", "read_capacities", "read_inviters",
            "read_pairs", "read_rows", "read_seeds", "read_willingness", "typed_ids"]
@@ -29,7 +30,9 @@ class MissingFileError(SeedwiseError, FileNotFoundError):
 
 # ------------------------------------------------------------------ text
 def open_text(path, what):
-    """Text of a (possibly gzip-compressed) UTF-8 file, BOM removed.
+    """Text of a (possibly compressed) file, a pipe or ``-`` (stdin), read to its end.
+
+    UTF-8 with or without a BOM, or UTF-16/32 with a BOM (see :mod:`seedwise._textio`).
 
     Parameters
     ----------
@@ -46,37 +49,25 @@ def open_text(path, what):
     MissingFileError
         No such file.
     InputFileError
-        A folder, a broken gzip stream or text that is not UTF-8.
+        A folder or device, a broken compressed stream, text that is not UTF-8 (the
+        byte offset is named), or a control character such as NUL (file:line named).
     """
     path = os.fspath(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise MissingFileError(errno.ENOENT, f"{what} file not found: {path}", path) from None
-    except OSError as e:
-        raise InputFileError(f"cannot read {what} file {path}: {e.strerror or e}") from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise InputFileError(f"{path}: {what} file is not a valid gzip file ({e})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputFileError(f"{path}: {what} file is not UTF-8 text (byte {e.start})") from None
+    if path != "-" and not os.path.lexists(path):
+        raise MissingFileError(errno.ENOENT, f"{what} file not found: {path}", path)
+    return read_text(path, what)
 
 
 def read_rows(path, what):
     """Data lines of a small text table: (line numbers, field lists).
 
     ``#`` lines and blank lines are skipped; fields are separated by commas, tabs
-    or spaces (one pass of C-level string methods).
+    or spaces, and a line with double quotes is read by the csv module
+    (:func:`seedwise._textio.table_rows`).
     """
-    lines = open_text(path, what).replace(",", " ").splitlines()
-    fields = list(map(str.split, lines))
-    keep = [i for i, f in enumerate(fields) if f and not f[0].startswith("#")]
-    return [i + 1 for i in keep], [fields[i] for i in keep]
+    name = os.fspath(path)
+    rows = table_rows(open_text(name, what), name)
+    return [no for no, _ in rows], [f for _, f in rows]
 
 
 def _field_counts(fields):
@@ -85,28 +76,30 @@ def _field_counts(fields):
 
 # ------------------------------------------------------------------ ids
 def typed_ids(tokens):
-    """Ints where every token is an integer, strings otherwise."""
-    try:
-        return [int(t) for t in tokens]
-    except ValueError:
-        return list(tokens)
+    """Ints where every token is a strict int64 integer (:func:`seedwise.ids.parse_id`), the
+    tokens as text otherwise."""
+    parsed = [parse_id(t) for t in tokens]
+    if all(isinstance(x, int) for x in parsed):
+        return parsed
+    return [str(t) for t in tokens]
 
 
-def _int_or_none(x):
+def _is_int(x):
     try:
-        v = int(x)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return v if -2**63 <= v < 2**63 else None
+        return isinstance(parse_id(x), int)
+    except SeedwiseError:
+        return False
 
 
 def lookup_ids(where, tokens):
     """Dense ids of ``tokens`` (original ids or their text) in ``where``, -1 where absent.
 
-    The one place where ids given by users are parsed. ``where`` is a Graph, or
-    anything with a sorted ``ids`` array (a SpreadTruth), or that array. Where the
-    ids are integers a token names a node when it is an integer (3.0 names node 3;
-    3.5 and "x" name nothing); string ids are compared as text.
+    The one place where ids given by users are matched, by the strict parser of
+    :mod:`seedwise.ids`: on a graph with integer ids a token names a node when it is
+    canonical int64 text or an int (3.0 names node 3; "007", "+3", "3_0", "٣", 3.5 and
+    "x" name nothing); string ids are compared as whole text, never truncated.
+    ``where`` is a Graph, or anything with a sorted ``ids`` array (a SpreadTruth), or
+    that array.
 
     Returns
     -------
@@ -114,36 +107,18 @@ def lookup_ids(where, tokens):
     """
     known = getattr(where, "ids", where)
     tokens = tokens.tolist() if isinstance(tokens, np.ndarray) else list(tokens)
-    if len(tokens) == 0 or len(known) == 0:
-        return np.full(len(tokens), -1, dtype=np.int64)
-    if known.dtype.kind in "iu":
-        arr = np.asarray(tokens)
-        if arr.dtype.kind == "f":
-            ok = np.isfinite(arr) & (arr == np.round(arr))
-            ids = np.where(ok, arr, 0).astype(np.int64)
-        else:
-            try:
-                ids, ok = np.array(tokens, dtype=np.int64), np.ones(len(tokens), dtype=bool)
-            except (ValueError, OverflowError, TypeError):
-                ok = np.array([_int_or_none(t) is not None for t in tokens], dtype=bool)
-                ids = np.array([_int_or_none(t) if o else 0 for t, o in zip(tokens, ok)], dtype=np.int64)
-    else:
-        ids, ok = np.array([str(t) for t in tokens], dtype=str), np.ones(len(tokens), dtype=bool)
-    pos = np.minimum(np.searchsorted(known, ids), len(known) - 1)
-    return np.where(ok & (known[pos] == ids), pos, -1)
+    return lookup(known, tokens)
 
 
 # ------------------------------------------------------------------ seeds
-_SPLIT = re.compile(r"[\s,;]+")
-
-
 def read_seeds(path):
     """Node ids from a seeds file, as strings (``graph.index_of`` maps them).
 
     Accepted: one id per line or several separated by commas/whitespace (``#``
     comments allowed), the CSV that ``seedwise select --output x.csv`` writes
-    (a ``rank,seed`` header: the ``seed`` column is read), or a JSON list or
-    object with a ``seeds`` list (as ``seedwise select --json`` prints).
+    (a ``rank,seed`` header: the ``seed`` column is read; quoted ids holding
+    ``,`` ``;`` ``#`` ``"`` or spaces come back exactly), or a JSON list or object
+    with a ``seeds`` list (as ``seedwise select --json`` prints).
 
     Raises
     ------
@@ -166,13 +141,10 @@ def read_seeds(path):
     else:
         ids = []
         column = None
-        for lineno, line in enumerate(text.splitlines(), 1):
-            line = line.split("#", 1)[0].strip()
-            if not line:
-                continue
-            fields = [x for x in _SPLIT.split(line) if x]
-            if not ids and column is None and "seed" in [x.lower() for x in fields]:
-                column = [x.lower() for x in fields].index("seed")  # CSV header
+        for lineno, fields in table_rows(text, path):
+            lower = [x.lower() for x in fields]
+            if not ids and column is None and "seed" in lower:
+                column = lower.index("seed")  # CSV header
                 continue
             if column is not None:
                 if column >= len(fields):
@@ -296,22 +268,16 @@ def read_capacities(path, graph=None):
     """
     out = {}
     where = {}
-    for i, raw in enumerate(open_text(path, "capacities").splitlines()):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split()
+    for no, fields in table_rows(open_text(path, "capacities"), os.fspath(path)):
         if len(fields) != 2:
-            raise InputFileError(f"{path}:{i + 1}: expected two columns 'id k_u'; got {line[:80]!r}")
+            raise InputFileError(f"{path}:{no}: expected two columns 'id k_u'; got {' '.join(fields)[:80]!r}")
         token, value = fields
-        try:
-            k_u = int(value)
-        except ValueError:
-            raise InputFileError(f"{path}:{i + 1}: capacity must be an integer >= 1; got {value!r}") from None
-        if k_u <= 0:
-            raise InputFileError(f"{path}:{i + 1}: capacity must be an integer >= 1; got {k_u}")
+        k_u = parse_id(value)
+        if not isinstance(k_u, int) or k_u <= 0:
+            shown = k_u if isinstance(k_u, int) else f"{value!r} (not ASCII digits fitting int64)"
+            raise InputFileError(f"{path}:{no}: capacity must be an integer >= 1; got {shown}")
         out[token] = k_u
-        where[token] = i + 1
+        where[token] = no
     if not out:
         raise InputFileError(f"{path}: no capacities (the file is empty or only has # comments)")
     ids = typed_ids(list(out))
@@ -346,11 +312,14 @@ def read_inviters(path):
 
 
 def float_or_none(x):
-    """float(x), NaN for the text "nan", None where x is not a number."""
-    try:
+    """float of a number or of strict number text (:func:`seedwise.ids.parse_number`: no "0_5",
+    no non-ASCII digits; "nan" gives NaN), None for anything else."""
+    if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool):
         return float(x)
-    except (TypeError, ValueError):
-        return float("nan") if str(x).strip().lower() == "nan" else None
+    try:
+        return parse_number(x)
+    except SeedwiseError:
+        return None
 
 
 def read_willingness(path, graph):
@@ -400,10 +369,6 @@ def read_willingness(path, graph):
 
 _HEADER_WORDS = {"uid", "frienduid", "src", "dst", "source", "target", "from", "to", "u", "v",
                  "inviter", "invitee", "user", "friend", "id", "w", "weight"}
-
-
-def _is_int(x):
-    return _int_or_none(x) is not None
 
 
 def _is_header(fields, integer_ids):
@@ -457,15 +422,14 @@ def read_pairs(path, *, integer_ids=None):
                              f"got {lens[i]} field{'s' if lens[i] != 1 else ''}: {' '.join(fields[i])!r}")
     src = [f[0] for f in fields]
     dst = [f[1] for f in fields]
-    if integer_ids is not False:
-        try:
-            s, d = np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64)
-        except (ValueError, OverflowError):
-            if integer_ids:
-                i = next(i for i in range(len(src)) if not (_is_int(src[i]) and _is_int(dst[i])))
-                raise InputFileError(f"{name}:{numbers[i]}: node ids must be integers (the graph's ids are), "
-                                     f"got {' '.join(fields[i])!r}") from None
-            s, d = np.array(src, dtype=str), np.array(dst, dtype=str)
+    ints = integer_ids is not False and all(_is_int(x) for x in src + dst)
+    if integer_ids and not ints:
+        i = next(i for i in range(len(src)) if not (_is_int(src[i]) and _is_int(dst[i])))
+        raise InputFileError(f"{name}:{numbers[i]}: node ids must be integers (the graph's ids are), "
+                             f"got {' '.join(fields[i])!r}")
+    if ints:
+        s, d = np.array([parse_id(x) for x in src], dtype=np.int64), np.array([parse_id(x) for x in dst],
+                                                                            dtype=np.int64)
     else:
         s, d = np.array(src, dtype=str), np.array(dst, dtype=str)
     if len(s) == 0:

@@ -268,6 +268,7 @@ def resolve_capacities(query, k, capacities=None):
         Global capacity; may be None only if ``capacities`` covers every AP.
     capacities : dict, optional
         Original id -> k_u (int >= 1). Ids that are nodes but not APs are ignored.
+        Capacities above n (and ``k`` above n) count as n.
 
     Returns
     -------
@@ -279,6 +280,12 @@ def resolve_capacities(query, k, capacities=None):
         k <= 0 or not an int, a k_u <= 0, an id not in the graph, or an AP without
         a capacity when ``k`` is None.
     """
+    # an AP cannot recommend more friends than the graph has nodes: larger capacities
+    # (10**30 from a file) mean "no limit" and are held as n, so that they fit int64 and
+    # bound the work
+    n = query.graph.n
+    if k is not None:
+        k = min(k, n)
     cap = np.full(query.d, k if k is not None else 0, dtype=np.int64)
     if capacities:
         if not isinstance(capacities, dict):
@@ -288,7 +295,7 @@ def resolve_capacities(query, k, capacities=None):
         pos = np.full(query.graph.n, -1, dtype=np.int64)
         pos[query.aps] = np.arange(query.d)
         for node, key in zip(dense.tolist(), ids):
-            value = check_int(f"capacity of {key}", capacities[key], 1)
+            value = min(check_int(f"capacity of {key}", capacities[key], 1), n)
             if pos[node] >= 0:
                 cap[pos[node]] = value
     if k is None:
