@@ -33,16 +33,21 @@ def duration(seconds):
 
 
 def per_item_seconds(run, count):
-    """Seconds per item of ``run(a, b)`` (items a..b-1), timed on at most ``count`` items."""
-    items, start, spent = 1, 0, 0.0
+    """Seconds per item of ``run(a, b)`` (items a..b-1), timed on at most ``count`` items.
+
+    Item 0 runs first, untimed: it loads or compiles the kernel.
+    """
+    run(0, 1)
+    if count <= 1:
+        return 0.0
+    items, start, spent = 1, 1, 0.0
     while True:
         b = min(start + items, count)
         t = time.perf_counter()
         run(start, b)
         spent += time.perf_counter() - t
-        done = b
-        if spent >= PILOT_SECONDS or done >= count:
-            return spent / done
+        if spent >= PILOT_SECONDS or b >= count:
+            return spent / (b - 1)
         start, items = b, 2 * items
 
 
