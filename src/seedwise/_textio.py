@@ -217,8 +217,8 @@ def read_text(name, what="input"):
     return utf8(data, name).decode("utf-8", "surrogatepass")
 
 
-_SPLIT = re.compile(r"[\s,]+")
-_TRAILING_COMMENT = re.compile(r"(?:^|\s)#")
+_SPLIT = re.compile(r"[ \t\r\x0b\x0c,]+")  # the separators of edge lists; no Unicode spaces
+_TRAILING_COMMENT = re.compile(r"(?:^|[ \t])#")
 
 
 def table_rows(text, name):
@@ -230,8 +230,10 @@ def table_rows(text, name):
     is split at runs of commas, spaces and tabs, and `` #`` starts a comment.
     """
     out = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
+    # lines end at "\n" only (str.splitlines would also cut at U+2028 or U+0085 inside an id)
+    for lineno, line in enumerate(text.split("\n"), 1):
+        line = line[:-1] if line.endswith("\r") else line
+        stripped = line.strip(" \t\r\x0b\x0c")
         if not stripped or stripped[0] == "#":
             continue
         if '"' in line:

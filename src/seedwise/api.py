@@ -137,7 +137,7 @@ def read_graph(path, *, directed=None, weights=None, cache=True, source=None, ta
     from .graph import formats, io
 
     path = os.fspath(path)
-    if not os.path.exists(path):
+    if path != "-" and not os.path.exists(path):  # "-" is stdin
         raise FileNotFoundError(errno.ENOENT, "graph file not found", path)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, "expected a graph file, got a folder", path)

@@ -7,7 +7,8 @@ Layout (all integers little-endian)::
     bytes 12-15  uint32 length L of the JSON header
     bytes 16..   JSON header: n, m, directed, weights, stats, and for every array
                  {"offset", "dtype", "shape", "nbytes", "blake2b"} with offsets from
-                 the data start and the BLAKE2b-128 digest of the array's bytes
+                 the data start and the BLAKE2b-128 digest of the array's bytes; last,
+                 "header_blake2b", the digest of the header's JSON without this key
     data start = 16 + L rounded up to 64; every array starts on a 64-byte boundary
 
 A file cannot lie: :func:`load_graph` checks the version, the array lengths against
@@ -135,6 +136,7 @@ def save_graph(graph, path):
         meta["arrays"][name] = {"offset": offset, "dtype": a.dtype.str, "shape": list(a.shape),
                                 "nbytes": int(a.nbytes), "blake2b": digest(a)}
         offset = _align(offset + a.nbytes)
+    meta["header_blake2b"] = _meta_digest(meta)
     header = json.dumps(meta, separators=(",", ":")).encode()
     data_start = _align(16 + len(header))
     folder = os.path.dirname(os.path.abspath(path))
@@ -175,6 +177,12 @@ def digest(a):
     return h.hexdigest()
 
 
+def _meta_digest(meta):
+    """Digest of the header's JSON without its own digest (key order kept, as written)."""
+    rest = {k: v for k, v in meta.items() if k != "header_blake2b"}
+    return digest(json.dumps(rest, separators=(",", ":")).encode())
+
+
 def _bad(path, why):
     return InputFileError(f"{path}: not a valid seedwise graph file ({why})")
 
@@ -209,6 +217,8 @@ def read_header(path):
         raise _bad(path, f"corrupt JSON header: {exc}") from None
     if not isinstance(meta, dict):
         raise _bad(path, "corrupt JSON header: not an object")
+    if meta.get("header_blake2b") != _meta_digest(meta):
+        raise _bad(path, "checksum mismatch in the header: the file was changed or damaged")
     return meta, _align(16 + hlen), size
 
 

@@ -13,6 +13,7 @@ import csv
 import errno
 import json
 import os
+import re
 
 import numpy as np
 
@@ -322,6 +323,10 @@ def float_or_none(x):
         return None
 
 
+#: A column name of a header line: ASCII letters first (so that "1_0" or "٣" is data, and refused)
+_HEADER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
+
+
 def read_willingness(path, graph):
     """Per-node willingness U from a file of ``id value`` lines (default 1 for absent nodes).
 
@@ -340,7 +345,8 @@ def read_willingness(path, graph):
     """
     name = os.fspath(path)
     numbers, fields = read_rows(path, "willingness")
-    if fields and len(fields[0]) == 2 and all(float_or_none(x) is None for x in fields[0]):
+    if fields and len(fields[0]) == 2 and all(_HEADER_NAME.match(x) and float_or_none(x) is None for x in fields[0]) \
+            and lookup_ids(graph, fields[0][:1])[0] < 0:
         numbers, fields = numbers[1:], fields[1:]  # a header such as "id,willingness"
     bad = _field_counts(fields) != 2
     if bad.any():
