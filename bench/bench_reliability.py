@@ -68,7 +68,8 @@ formats, exact spread by enumerating live-edge worlds, exact id matching):
 | class | meaning |
 |---|---|
 | clear error | exit 2 with one `seedwise: error:` line, where the reference refuses the input |
-| valid answer | exit 0 with the reference's answer (graph size, seeds, spread within 6 standard errors of the exact value, ids read back) |
+| valid answer | exit 0 with the reference's answer (graph size, seeds, spread within 6 standard \
+errors of the exact value, ids read back) |
 | wrong answer | exit 0 where the reference refuses, a refusal of a valid input, or an answer that differs |
 | internal error | a traceback, exit 1 or "internal error" |
 | hang | no result within {timeout:g} s |

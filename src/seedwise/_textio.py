@@ -15,6 +15,7 @@ from :func:`read_bytes` and its text from :func:`decode`, so that all of them
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import os
 import re
@@ -250,3 +251,33 @@ def table_rows(text, name):
         if fields:
             out.append((lineno, fields))
     return out
+
+
+@contextlib.contextmanager
+def spooled(name, what="input"):
+    """A regular-file path holding the bytes of ``name``: ``name`` itself, or for a pipe, FIFO or
+    ``-`` a temporary copy read to the end (so that readers may open it twice, sniff it and map
+    it). Messages raised inside name ``name``, never the copy; warnings likewise."""
+    import tempfile
+    import warnings
+
+    st = check_readable(name, what)
+    if st is not None and stat.S_ISREG(st.st_mode):
+        yield name
+        return
+    with tempfile.TemporaryDirectory(prefix="seedwise-stream-") as tmp:
+        copy = os.path.join(tmp, "input")
+        with open(copy, "wb") as f:
+            for chunk in stream_chunks(name):
+                f.write(chunk)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield copy
+            except (InputFileError, ValueError, OSError) as exc:
+                exc.args = tuple(a.replace(copy, name) if isinstance(a, str) else a for a in exc.args)
+                if getattr(exc, "filename", None) == copy:
+                    exc.filename = name
+                raise
+        for w in caught:
+            warnings.warn_explicit(str(w.message).replace(copy, name), w.category, w.filename, w.lineno)

@@ -133,6 +133,7 @@ def read_graph(path, *, directed=None, weights=None, cache=True, source=None, ta
     """
     import warnings
 
+    from ._textio import is_stream, spooled
     from ._validation import SeedwiseWarning
     from .graph import formats, io
 
@@ -141,6 +142,12 @@ def read_graph(path, *, directed=None, weights=None, cache=True, source=None, ta
         raise FileNotFoundError(errno.ENOENT, "graph file not found", path)
     if os.path.isdir(path):
         raise IsADirectoryError(errno.EISDIR, "expected a graph file, got a folder", path)
+    if is_stream(path):  # a pipe, FIFO or stdin: read once, to the end, then as a file
+        with spooled(path, "graph") as copy:
+            g = read_graph(copy, directed=directed, weights=weights, cache=False, source=source, target=target,
+                           weight=weight)
+        g.stats["source"] = path
+        return g
     sniffed = formats.sniff(path, source, target)
     if sniffed.format is not None:
         return formats.read_formatted(path, sniffed, directed=directed, weights=weights, source=source,

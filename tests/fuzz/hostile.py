@@ -318,6 +318,14 @@ def check_info(n, m):
     return check
 
 
+def _check_swg(n, m):
+    def check(d, out):
+        from seedwise.graph import load_graph
+        g = load_graph(os.path.join(d, "o.swg"))
+        assert (g.n, g.m) == (n, m), f"converted graph has {(g.n, g.m)}, reference {(n, m)}"
+    return check
+
+
 def check_spread(edges, probs, seeds, label=None):
     """Seeds reported as given (ids exactly) and mean within 6 standard errors of the exact spread."""
     exact = exact_spread(edges, probs, seeds)
@@ -564,8 +572,13 @@ def stream_case(rng):
     data = GOOD_GRAPH.encode()
     if rng.random() < 0.3:
         data = gzip.compress(data, mtime=0)
-    kind = int(rng.integers(0, 5))
+    kind = int(rng.integers(0, 7))
     argv = ["info", "--graph", "{d}/g", "--json", "--no-cache"]
+    if kind == 5:
+        return Case("stream", {}, ["convert", "-", "{d}/o.swg", "--json"], "ok", _check_swg(4, 4), stdin=data)
+    if kind == 6:
+        return Case("stream", {"g": fifo_with_writer(data)}, ["convert", "{d}/g", "{d}/o.swg", "--json"], "ok",
+                    _check_swg(4, 4))
     if kind == 0:
         return Case("stream", {}, ["info", "--graph", "-", "--json"], "ok", check_info(4, 4), stdin=data)
     if kind == 1:

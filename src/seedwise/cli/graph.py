@@ -125,33 +125,42 @@ def _convert_arguments(p):
 
 
 def _convert_run(args):
-    from ..graph import formats
-    from ..graph.convert import convert_edge_list
+    from .._textio import spooled
 
-    if not os.path.exists(args.input):
+    stream = args.input == "-" or (os.path.exists(args.input) and not os.path.isfile(args.input))
+    if not stream and not os.path.exists(args.input):
         raise FileNotFoundError(2, "edge list not found", args.input)
     check_output_path(args.output, (".swg",), "OUT_FILE")
     t0 = time.perf_counter()
-    sniffed = formats.sniff(args.input)
+    with spooled(args.input, "graph") as src:  # a pipe is read once, to the end, into a temporary file
+        out, directed = _convert(args, src)
+    seconds = time.perf_counter() - t0
+    obj = {"input": args.input, "output": args.output, "directed": directed, "weights": args.weights,
+           "seconds": seconds}
+    return _wrote(args, obj, out, "", f"{seconds:.2f} s")
+
+
+def _convert(args, src):
+    """(stats or Graph, directed) of converting the regular file ``src`` to ``args.output``."""
+    from ..graph import formats
+    from ..graph.convert import convert_edge_list
+
+    sniffed = formats.sniff(src)
     directed = not (args.undirected or sniffed.undirected_header)  # a SNAP "Undirected" header, as read_graph
     if sniffed.format is not None:  # Matrix Market, GraphML, tables: their reader, then the binary file
         from .. import api
         from ..graph import save_graph
 
-        out = api.read_graph(args.input, directed=None if directed else False, weights=args.weights, cache=False)
-        directed = out.directed
+        out = api.read_graph(src, directed=None if directed else False, weights=args.weights, cache=False)
         save_graph(out, args.output)
-    else:
-        total = os.path.getsize(args.input) if not args.input.endswith((".gz", ".bz2", ".xz")) else None
-        bar = progress_bar("bytes parsed", total)
-        try:
-            out = convert_edge_list(args.input, args.output, directed=directed, weights=args.weights, progress=bar)
-        finally:
-            bar.close()
-    seconds = time.perf_counter() - t0
-    obj = {"input": args.input, "output": args.output, "directed": directed, "weights": args.weights,
-           "seconds": seconds}
-    return _wrote(args, obj, out, "", f"{seconds:.2f} s")
+        return out, out.directed
+    total = os.path.getsize(src) if not src.endswith((".gz", ".bz2", ".xz")) else None
+    bar = progress_bar("bytes parsed", total)
+    try:
+        out = convert_edge_list(src, args.output, directed=directed, weights=args.weights, progress=bar)
+    finally:
+        bar.close()
+    return out, directed
 
 
 register_command("info", help="graph statistics", arguments=_info_arguments, run=_info_run,
