@@ -592,7 +592,7 @@ def stream_case(rng):
 
 def options_case(rng):
     """Extreme or malformed options on a valid graph."""
-    files = {"g.txt": GOOD_GRAPH.encode(), "h.txt": b"a c\nb c\n"}
+    files = {"g.txt": GOOD_GRAPH.encode(), "h.txt": b"a c\nb c\n", "a.txt": b"a\nc\n"}
     g = ["--graph", "{d}/g.txt", "--no-cache"]
     choices = [
         (["spread", *g, "--seeds", "a", "--simulations", "1e12"], "error"),
@@ -617,6 +617,11 @@ def options_case(rng):
         (["spread", *g, "--seeds", "a", "--weights", "uniform:0_5"], "error"),
         (["spread", "--graph", "{d}/h.txt", "--seeds", "a", "--model", "lt", "--weights", "uniform:0.9"], "error"),
         (["select", *g, "--k", "2", "--backend", "ray", "--address", "127.0.0.1:1"], "error"),
+        (["select", *g, "--k", "2", "--algorithm", "celf", "--simulations", "1e12"], "error"),
+        (["recommend", *g, "--aps", "{d}/a.txt", "--k", "2", "--method", "hetero-ir", "--capacity",
+          "100000000000000000000", "--json"], "ok"),
+        (["recommend", *g, "--aps", "{d}/a.txt", "--k", "1000000000000000", "--json"], "ok"),
+        (["cim", *g, "--aps", "{d}/a.txt", "--k", "100000000000000000000", "--json"], "ok"),
         (["spread", *g, "--seeds", "a,b", "--simulations", "2000", "--json"], "ok"),
         (["select", *g, "--k", "2", "--json"], "ok"),
     ]
@@ -624,6 +629,13 @@ def options_case(rng):
     check = None
     if argv[0] == "spread" and expect == "ok":
         check = check_spread(GOOD_EDGES, wc_probs(GOOD_EDGES), ["a", "b"])
+    elif argv[0] == "recommend":
+        def check(d, out):
+            recs = json.loads(out)["recommendations"]
+            assert set(recs) == {"a", "c"}, f"inviters {sorted(recs)}"
+    elif argv[0] == "cim":
+        def check(d, out):
+            assert set(json.loads(out)["assignments"]) == {"a", "c"}
     elif expect == "ok":
         def check(d, out):
             assert len(json.loads(out)["seeds"]) == 2

@@ -20,6 +20,8 @@ def hetero_inf(graph, capacity=4, willingness=None):
 
     Returns float64 (n,), 0 for nodes without out-neighbours.
     """
+    # more than the largest out-degree counts every neighbour: held at n so that it fits int64
+    capacity = min(capacity, max(graph.n, 1))
     u = willingness_array(graph, willingness)
     x = graph.out_prob.astype(np.float64)
     if u is not None:
