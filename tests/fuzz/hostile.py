@@ -710,8 +710,25 @@ def judge(case, root, timeout=20.0):
     return cls, detail
 
 
+def warm_up():
+    """Load (or compile) the numba kernels the cases use, outside any time limit: an alarm
+    raised inside numba's compiler would leave it broken for the rest of the process."""
+    from seedwise.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = os.path.join(tmp, "g.txt")
+        with open(p, "w") as f:
+            f.write(GOOD_GRAPH)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            for argv in (["spread", "--graph", p, "--seeds", "a", "--simulations", "100", "--no-cache"],
+                         ["spread", "--graph", p, "--seeds", "a", "--method", "rr", "--rr-sets", "100"],
+                         ["select", "--graph", p, "--k", "1", "--no-cache"]):
+                main(argv)
+
+
 def campaign(count, seed=0, root=None, kinds=None, timeout=20.0, log=None):
     """Counts per class of ``count`` generated cases, and the details of the bad ones."""
+    warm_up()
     counts = {c: 0 for c in CLASSES}
     per_kind = {}
     bad = []

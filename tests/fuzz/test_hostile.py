@@ -22,6 +22,7 @@ from hostile import (
     is_int_id,
     naive_graph,
     run_case,
+    warm_up,
     wc_probs,
 )
 from hypothesis import HealthCheck, given, settings
@@ -97,6 +98,11 @@ HAND = [
     ("ray address without a head", Case("ray", GOOD, ["select", *G, "--k", "1", "--backend", "ray",
                                                       "--address", "127.0.0.1:1"], "error")),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _kernels_loaded():
+    warm_up()
 
 
 @pytest.mark.parametrize("name,case", HAND, ids=[h[0] for h in HAND])
