@@ -81,7 +81,7 @@ errors of the exact value, ids read back) |
 
 Machine: {machine}. Command: `{command}` ({seconds:.0f} s). The CI suite
 (`tests/fuzz/test_hostile.py`, about 30 s) runs {hand} hand-written cases of the defects of
-issue 11, 120 generated cases and hypothesis properties of the parsers.
+issue 11, 90 generated cases, hypothesis properties of the parsers and a Ctrl-C check (slow).
 """
 
 

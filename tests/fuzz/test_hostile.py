@@ -112,7 +112,7 @@ def test_hand_written(name, case, tmp_path):
     assert cls == want, f"{name}: {cls}: {detail}"
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(3))
 def test_generated_cases(seed, tmp_path, monkeypatch):
     """A slice of the campaign on CI: 30 generated cases per seed."""
     monkeypatch.setenv("SEEDWISE_CACHE_DIR", str(tmp_path / "cache"))
@@ -158,7 +158,7 @@ TOKENS = st.text(st.characters(blacklist_categories=("Cs",)), max_size=25) | st.
 
 
 @given(TOKENS)
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_parse_id_matches_reference(token):
     """An int exactly for canonical ASCII int64 text, the text itself otherwise; control characters refused."""
     if any(ord(c) < 32 and c != "\t" or c == "\x7f" for c in token):
@@ -173,7 +173,7 @@ def test_parse_id_matches_reference(token):
 
 
 @given(TOKENS)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 def test_parse_number_is_strict(text):
     ascii_number = all(c in "0123456789+-.eE" for c in text.strip()) and text.strip() != ""
     try:
@@ -333,3 +333,26 @@ def test_json_ids_keep_their_type(tmp_path):
     p = tmp_path / "s.json"
     p.write_text(json.dumps({"seeds": [5, "a b", "007"]}))
     assert read_seeds(p) == ["5", "a b", "007"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_at_once(tmp_path):
+    """SIGINT during a long run: exit 130 within a second (kernel blocks run on worker threads)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    lines = [f"{i} {(i * 7919 + 13) % 20000}\n{i} {(i * 104729 + 7) % 20000}" for i in range(20000)]
+    (tmp_path / "g.txt").write_text("\n".join(lines) + "\n")
+    cmd = [sys.executable, "-c", "import sys; from seedwise.cli.main import main; sys.exit(main())", "spread",
+           "--graph", str(tmp_path / "g.txt"), "--seeds", "1", "--simulations", "100000000", "--max-seconds", "1e9",
+           "--threads", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(10)
+    assert proc.poll() is None, proc.communicate()
+    t = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert time.perf_counter() - t < 1.0
+    assert proc.returncode == 130 and b"interrupted" in err
