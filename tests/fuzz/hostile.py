@@ -175,7 +175,7 @@ def _alarm(*_):
     raise _Hang
 
 
-def run_case(case, root, timeout=20.0):
+def run_case(case, root, timeout=60.0):
     """(class, detail) of running ``case`` in a fresh folder under ``root``."""
     from seedwise.cli import main
 
@@ -704,29 +704,41 @@ def generate(rng, root, kinds=None):
     return GENERATORS[kind](rng)
 
 
-def judge(case, root, timeout=20.0):
+def judge(case, root, timeout=60.0):
     """run_case, with "either" cases (the reference allows an error or the checked answer) folded in."""
     cls, detail = run_case(case, root, timeout)
     return cls, detail
 
 
 def warm_up():
-    """Load (or compile) the numba kernels the cases use, outside any time limit: an alarm
-    raised inside numba's compiler would leave it broken for the rest of the process."""
+    """Load (or compile) the numba kernels of every command the cases run, outside any time
+    limit: an alarm raised inside numba's compiler would leave it broken for the process,
+    and a cold cache (a fresh CI machine) compiles for tens of seconds."""
     from seedwise.cli import main
 
     with tempfile.TemporaryDirectory() as tmp:
-        p = os.path.join(tmp, "g.txt")
-        with open(p, "w") as f:
-            f.write(GOOD_GRAPH)
+        files = {"g.txt": b"1 2\n1 3\n2 3\n3 4\n4 1\n1 5\n5 6\n2 6\n", "a.txt": b"1\n2\n",
+                 "t.txt": b"1 3\n2 6\n", "w.txt": b"1 0.5\n", "c.txt": b"1 2\n"}
+        for name, data in files.items():
+            with open(os.path.join(tmp, name), "wb") as f:
+                f.write(data)
+        g = ["--graph", os.path.join(tmp, "g.txt"), "--no-cache"]
+        a = ["--aps", os.path.join(tmp, "a.txt")]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            for argv in (["spread", "--graph", p, "--seeds", "a", "--simulations", "100", "--no-cache"],
-                         ["spread", "--graph", p, "--seeds", "a", "--method", "rr", "--rr-sets", "100"],
-                         ["select", "--graph", p, "--k", "1", "--no-cache"]):
+            for argv in (["info", *g], ["spread", *g, "--seeds", "1", "--simulations", "100"],
+                         ["spread", *g, "--seeds", "1", "--method", "rr", "--rr-sets", "100"],
+                         ["spread", *g, "--seeds", "1", "--model", "lt", "--simulations", "100"],
+                         ["select", *g, "--k", "1"], ["select", *g, "--k", "1", "--algorithm", "celf"],
+                         ["convert", g[1], os.path.join(tmp, "o.swg")],
+                         ["info", "--graph", os.path.join(tmp, "o.swg")],
+                         ["cim", *g, *a, "--k", "1", "--capacities", os.path.join(tmp, "c.txt")],
+                         ["recommend", *g, *a, "--k", "1", "--willingness", os.path.join(tmp, "w.txt")],
+                         ["recommend", *g, *a, "--k", "1", "--method", "hetero-ir"],
+                         ["recommend-eval", *g, *a, "--truth", os.path.join(tmp, "t.txt")]):
                 main(argv)
 
 
-def campaign(count, seed=0, root=None, kinds=None, timeout=20.0, log=None):
+def campaign(count, seed=0, root=None, kinds=None, timeout=60.0, log=None):
     """Counts per class of ``count`` generated cases, and the details of the bad ones."""
     warm_up()
     counts = {c: 0 for c in CLASSES}
