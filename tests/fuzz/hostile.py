@@ -97,9 +97,9 @@ def naive_graph(data, weights="wc", directed=True):
     if any(len(r) not in (2, 3) for r in records):
         return None
     first, rest = records[0], records[1:]
-    if (not (is_int_id(first[0]) and is_int_id(first[1])) and rest
+    if (not is_int_id(first[0]) and not is_int_id(first[1]) and rest
             and all(is_int_id(r[0]) and is_int_id(r[1]) for r in rest)):
-        records = rest  # CSV column names
+        records = rest  # CSV column names: neither id field of the first line is an integer
     elif (len(first) == 2 and rest and all(is_int_id(t) for r in records for t in r[:2])
           and int(first[0]) > 0 and int(first[1]) == len(rest)
           and all(0 <= int(t) < int(first[0]) for r in rest for t in r[:2])):
@@ -440,8 +440,10 @@ def graph_case(rng):
 def seeds_case(rng):
     """Seed ids (text, csv file, json file) against a small graph with hostile string ids."""
     ids = list(dict.fromkeys(random_id(rng) for _ in range(5)))
+    # ids that the edge-list format cannot hold are left out: separators, a leading comment
+    # sign, and U+FEFF first (at the start of the file it is the byte-order mark)
     ids = [x for x in ids if naive_text(x.encode()) is not None and _SPLIT.split(x.strip(SEPS)) == [x]
-           and x[:1] not in "#%" and x] or ["a", "b"]
+           and x[:1] not in "#%\ufeff" and x] or ["a", "b"]
     if len(ids) < 2:
         ids = ids + ["zz"]
     edges = [(ids[i], ids[(i + 1) % len(ids)]) for i in range(len(ids))]

@@ -465,7 +465,7 @@ def _load_cache(cache_file, name, directed, label, key):
     try:
         g = load_graph(cache_file, mmap=False)
     except SeedwiseError as exc:
-        _notice(f"cache of {name} is corrupt ({str(exc).split('(', 1)[-1].rstrip(')')}); rebuilding it")
+        _notice(f"cache of {name} is corrupt or outdated ({str(exc).split('(', 1)[-1].rstrip(')')}); rebuilding it")
         return None
     stored = {k: g.stats.get(k) for k in key}
     if stored != key or g.directed != directed or g.weights != label or g.stats.get("source") != os.path.abspath(name):
