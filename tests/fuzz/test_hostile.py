@@ -55,6 +55,8 @@ HAND = [
                           check_spread([("2", "9223372036854775807"), ("9223372036854775807", "1")], [1.0, 1.0],
                                        ["9223372036854775807"]))),
     ("NUL inside an id", Case("ids", {"g.txt": b"a\x00 b\na b\n"}, ["info", *G], "error")),
+    ("NUL in an id of a CSV table", Case("ids", {"g.csv": b"source,target\na\x00,b\nb,c\n"},
+                                         ["info", "--graph", "{d}/g.csv", "--no-cache"], "error")),
     ("NUL in a seeds file", Case("ids", {**GOOD, "s.txt": b"a\x00\n"}, ["spread", *G, "--seeds-file", "{d}/s.txt"],
                                  "error")),
     ("utf-16 without BOM", Case("enc", {"g.txt": GOOD_GRAPH.encode("utf-16-le")}, ["info", *G], "error")),

@@ -238,6 +238,8 @@ def _unique_ids(src, dst):
             raise SeedwiseError("node ids must be integers or strings, not fractions")
         both = both.astype(np.int64)
     else:
+        if both.dtype == object:  # Python strings: checked before numpy drops trailing NULs
+            _check_text_ids(both.tolist())
         both = both.astype(str)
         # all-integer string ids are stored as integers so that JSON emits numbers
         try:

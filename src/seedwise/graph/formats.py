@@ -329,7 +329,7 @@ def _encode_text_ids(table, src, dst):
 
     both = pa.chunked_array(table.column(src).chunks + table.column(dst).chunks, type=table.column(src).type)
     distinct = pc.unique(both)
-    ids, rank = _unique_ids(distinct.to_numpy(zero_copy_only=False).astype(str), np.empty(0, dtype=str))
+    ids, rank = _unique_ids(distinct.to_numpy(zero_copy_only=False), np.empty(0, dtype=object))
     position = pc.index_in(both, value_set=distinct).to_numpy()
     return ids, rank[position]
 
