@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._textio import decompress, read_bytes, utf8
 from .._validation import InputFileError, SeedwiseError
+from ..ids import parse_number
 from . import _schemes
 from ._graph import _unique_ids
 from .binary import MAGIC
@@ -121,11 +123,17 @@ def _fields(line):
 
 
 def _is_number(x):
+    """Strict number text (seedwise.ids.parse_number): "٠.٥" or "0_5" are not numbers here either."""
     try:
-        float(x)
+        parse_number(x)
         return True
-    except ValueError:
+    except SeedwiseError:
         return False
+
+
+#: A column name guessed from the data alone: ASCII letters first ("weight", "w_2"); an id such
+#: as "日本1", "0x1" or "770a" is data, so that a malformed edge list is not read as a table
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 
 
 def _csv_header(text, source, target):
@@ -151,7 +159,8 @@ def _csv_header(text, source, target):
         return tuple(first)
     if len(first) >= 3 and len(lines) == 2:
         second = _fields(lines[1])
-        if len(second) >= 3 and not _is_number(first[2]) and _is_number(second[2]):
+        if (len(second) == len(first) and not _is_number(first[2]) and _is_number(second[2])
+                and all(_NAME.match(f) for f in first)):
             return tuple(first)
     return None
 
@@ -290,7 +299,7 @@ def _read_table(name, fmt, header, directed, weights, source, target, weight):
             table = _read_ipc(name)
         else:
             table = _read_csv(name, header)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OSError, KeyError, UnicodeDecodeError) as exc:
         raise InputFileError(f"{name}: not a readable {fmt} file ({_one_line(exc)})") from None
     names = [str(c) for c in table.column_names]
     if len(names) < 2:
@@ -353,6 +362,8 @@ def _read_csv(name, header):
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
+    # pyarrow decodes leniently: the bytes are checked first (UTF-8, no control characters)
+    utf8(decompress(read_bytes(name, "graph"), name)[0], name)
     with open(name, "rb") as f:
         magic = f.read(8)
     with open_decompressed(name, magic) as f:
