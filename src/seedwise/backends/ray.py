@@ -84,7 +84,7 @@ def connect(address=None, timeout=CONNECT_TIMEOUT):
         if address is None or str(address).lower() == "local":
             ray.init(**kwargs)
         else:
-            _probe(str(address), timeout)
+            _probe(str(address), min(timeout, JOIN_TIMEOUT))
             # something that accepts the connection but is not a Ray head (a proxy, another
             # service) makes ray.init retry for minutes: a deadline bounds it
             with _Deadline(min(timeout, JOIN_TIMEOUT)):
