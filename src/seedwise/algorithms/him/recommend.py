@@ -88,14 +88,18 @@ def _hetero_im_pairs(graph, aps_dense, cap, u, capacity, eps, delta, seed, threa
 
 
 def _list_sizes(graph, aps_dense, k, list_sizes):
-    """K_i per inviter, int64 (d,): ``list_sizes`` (original id -> int >= 0) where given, else k."""
-    cap = np.full(len(aps_dense), k, dtype=np.int64)
+    """K_i per inviter, int64 (d,): ``list_sizes`` (original id -> int >= 0) where given, else k.
+
+    Sizes above n count as n (no inviter has more out-neighbours), so that a huge k
+    bounds the work instead of an allocation."""
+    n = graph.n
+    cap = np.full(len(aps_dense), min(k, n), dtype=np.int64)
     if list_sizes:
         dense = graph.index_of(list(list_sizes), what="inviter id in list_sizes")
         pos_of = {int(v): p for p, v in enumerate(np.asarray(aps_dense).tolist())}
         for v, x in zip(dense.tolist(), list_sizes.values()):
             if v in pos_of:
-                cap[pos_of[v]] = check_int("list size of an inviter", x, 0)
+                cap[pos_of[v]] = min(check_int("list size of an inviter", x, 0), n)
     return cap
 
 
