@@ -155,8 +155,9 @@ def _install():
     from numba.core import caching
 
     impl = getattr(caching, "CacheImpl", None) or caching._CacheImpl
-    bases = [getattr(caching, "InTreeCacheLocator", None) or caching._InTreeCacheLocator,
-             getattr(caching, "UserWideCacheLocator", None) or caching._UserWideCacheLocator]
+    # numba's own order: $NUMBA_CACHE_DIR when set, else beside the source, else per user
+    bases = [getattr(caching, name.lstrip("_"), None) or getattr(caching, name)
+             for name in ("_UserProvidedCacheLocator", "_InTreeCacheLocator", "_UserWideCacheLocator")]
     ours = [type(f"Seedwise{b.__name__.lstrip('_')}", (_PackageStamp, b), {}) for b in bases]
     if not any(getattr(c, "__module__", "") == __name__ for c in impl._locator_classes):
         impl._locator_classes[0:0] = ours
