@@ -5,7 +5,7 @@ from _reference import brute_force_knn
 
 import seedwise
 from seedwise import SeedwiseError
-from seedwise.graph import knn
+from seedwise.graph import _knn_exact, knn
 
 
 def _points(seed, n, d, dup=0):
@@ -22,8 +22,8 @@ def _points(seed, n, d, dup=0):
 @pytest.mark.parametrize("seed,n,d,k,dup", [(0, 12, 2, 3, 0), (1, 40, 5, 7, 0), (2, 60, 3, 5, 8), (3, 25, 8, 24, 4)])
 def test_exact_search_equals_brute_force(metric, seed, n, d, k, dup, monkeypatch):
     # small blocks so that several BLAS blocks and refinement tasks are exercised
-    monkeypatch.setattr(knn, "BLOCK_BYTES", 4 * n * 7)
-    monkeypatch.setattr(knn, "REFINE_ROWS", 3)
+    monkeypatch.setattr(_knn_exact, "BLOCK_BYTES", 4 * n * 7)
+    monkeypatch.setattr(_knn_exact, "REFINE_ROWS", 3)
     x = _points(seed, n, d, dup)
     nb = knn.nearest_neighbors(x, k, metric, method="exact", threads=2)
     want_idx, want_dist = brute_force_knn(x, k, metric)

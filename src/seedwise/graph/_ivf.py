@@ -3,7 +3,7 @@
 The rows are split into about sqrt(n) cells by k-means (Lloyd's iterations on a
 sample, seeded); the rows of each cell then search the rows of the ``probes``
 cells whose centres lie nearest to their own cell's centre, with the blocked BLAS
-product and float64 refinement of the exact search (``knn.search_block``; ``knn``
+product and float64 refinement of the exact search (``_knn_exact.search_block``; ``knn``
 imports this module only when it runs). The work is about
 n * probes * (n / cells) * d multiply-adds instead of n^2 d, all of it in BLAS; a
 true neighbour is missed only when it lies in a cell that is not probed, which the
@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from .knn import search_block, squared_norms
+from ._knn_exact import search_block, squared_norms
 
 #: Cells probed per cell (its own and the nearest others).
 PROBES = 8

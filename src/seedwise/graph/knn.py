@@ -7,7 +7,7 @@ graph; its code points the edges the other way (i -> its neighbours), which pick
 outliers whose neighbours lead into dense regions (docs/ideal.md has the
 measurements). Two searches:
 
-- exact: blocked BLAS products rank the candidates, then ``_knn_kernels.refine_block``
+- exact (``_knn_exact.py``): blocked BLAS products rank the candidates, then ``_knn_kernels.refine_block``
   recomputes every candidate within rounding error of the cut in float64 and keeps
   the k smallest by (distance, row). Used up to :data:`EXACT_MAX_N` rows.
 - inverted file (``_ivf.py``, the default above that): k-means cells, and for each
@@ -55,6 +55,7 @@ from .._validation import (
 )
 from . import _knn_kernels
 from ._graph import Graph
+from ._knn_exact import BLOCK_BYTES, exact_neighbors, search_block, squared_norms  # noqa: F401 (re-exported)
 
 __all__ = ["KNN_METHODS", "METRICS", "Neighbors", "check_embeddings", "exact_neighbors", "graph_from_neighbors",
            "knn_graph", "nearest_neighbors"]
@@ -68,15 +69,6 @@ EXACT_MAX_N = 50_000
 
 #: Rows whose exact neighbours are computed to measure an approximate search's recall.
 RECALL_SAMPLE = 1000
-
-#: Bytes of float32 keys per BLAS block of the exact search.
-BLOCK_BYTES = 64 << 20
-
-#: Extra candidates cut from the float32 keys before the float64 refinement.
-EXTRA_CANDIDATES = 8
-
-#: Rows per refinement task on the thread pool.
-REFINE_ROWS = 256
 
 PIP_EXTRA = "pip install 'seedwise[ideal]'"
 
@@ -168,72 +160,7 @@ def check_neighbors(neighbors, n):
     return check_int("neighbors", neighbors, 1, n - 1, hint=f" (fewer than the {n} examples)")
 
 
-# ------------------------------------------------------------------ search
-def exact_neighbors(x, k, metric="euclidean", *, rows=None, threads=1):
-    """Exact k nearest other rows of ``rows`` (default: all), by blocked BLAS and float64 refinement.
-
-    Parameters
-    ----------
-    x : float32 (n, d)
-        Validated rows (:func:`check_embeddings`); unit rows under ``"cosine"``.
-    k : int
-        1 <= k < n.
-    metric : {"euclidean", "cosine"}
-    rows : int array, optional
-        The rows whose neighbours are wanted.
-    threads : int, default 1
-        Threads for the refinement (BLAS uses its own).
-
-    Returns
-    -------
-    indices : int32 (len(rows), k)
-    distances : float32 (len(rows), k)
-    """
-    n = x.shape[0]
-    rows = np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
-    cosine = metric == "cosine"
-    sq = squared_norms(x, cosine)
-    out_idx = np.empty((len(rows), k), dtype=np.int32)
-    out_dist = np.empty((len(rows), k), dtype=np.float32)
-    search_block(x, sq, rows, np.arange(n, dtype=np.int64), k, cosine, out_idx, out_dist, threads)
-    return out_idx, out_dist
-
-
-def search_block(x, sq, rows, cols, k, cosine, out_idx, out_dist, threads):
-    """The k nearest of ``cols`` (ascending global rows) for each of ``rows``, into the outputs.
-
-    Ranks by a float32 BLAS product, ``BLOCK_BYTES`` of keys at a time, then refines
-    in float64 (``_knn_kernels.refine_block``). ``sq``: float64 squared norms of all rows.
-    """
-    from .._parallel import map_blocks, split_range
-
-    d = x.shape[1]
-    # float32 product error is ~ sqrt(d) ulps of |x_i| |x_j|; keys and the cut both carry it
-    tol_scale = 8.0 * (math.sqrt(d) + 2.0) * 2.0 ** -24
-    max_sq = float(sq[cols].max())
-    cand = min(k + EXTRA_CANDIDATES, len(cols) - 1)
-    xc = x if len(cols) == x.shape[0] else x[cols]  # all rows: cols is 0..n-1
-    sq32 = sq[cols].astype(np.float32)
-    block = max(1, min(len(rows), BLOCK_BYTES // (4 * len(cols))))
-    for a in range(0, len(rows), block):
-        r = rows[a:a + block]
-        key = x[r] @ xc.T
-        if cosine:
-            np.negative(key, out=key)
-        else:
-            key *= -2.0
-            key += sq32[None, :]
-        bi, bd = out_idx[a:a + block], out_dist[a:a + block]
-        map_blocks(lambda s, e, key=key, r=r, bi=bi, bd=bd: _knn_kernels.refine_block(
-            key, r, cols, x, sq, k, cand, tol_scale, max_sq, cosine, bi, bd, s, e),
-            split_range(0, len(r), REFINE_ROWS), threads)
-
-
-def squared_norms(x, cosine=False):
-    """float64 (n,) squared norms (1 for the unit rows of the cosine metric)."""
-    return np.ones(x.shape[0]) if cosine else np.einsum("ij,ij->i", x, x, dtype=np.float64)
-
-
+# ------------------------------------------------------------------ search (exact: _knn_exact.py)
 def _nndescent(x, k, metric, seed, threads):
     index = _nndescent_available().NNDescent(
         x, n_neighbors=k + 1, metric="cosine" if metric == "cosine" else "euclidean",
