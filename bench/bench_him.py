@@ -27,7 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import numba  # noqa: E402
-from _reference import graph_lists, naive_hetero_im, naive_rr_sets, rr_lists  # noqa: E402
+from _reference_him import graph_lists, naive_hetero_im, naive_rr_sets, rr_lists  # noqa: E402
 
 from seedwise.algorithms.him import METHODS, hetero_im_candidates, hetero_im_rr_count, recommend, resolve_inviters  # noqa: E402
 from seedwise.evaluation.recommendation import _evaluated_users, evaluate_recommendations, read_truth_pairs  # noqa: E402
@@ -164,14 +164,14 @@ def main(argv=None):
            f"sampled once in {t_sample:.3f} s. Both start from the same RR sets (numba: the flat arrays; "
            "pure Python: the same sets as lists of lists, conversion not timed), count coverage, index "
            f"the sets, run the lazy greedy over every candidate ({n_cand:,} out-neighbours of the inviters) "
-           "and rank per inviter. Pure Python: tests/_reference.py (lists, dicts, heapq, Counter; it "
+           "and rank per inviter. Pure Python: tests/_reference_him.py (lists, dicts, heapq, Counter; it "
            "indexes the sets of every node, as HeteroIM.py of socialalgo/HIM does; the numba kernel "
            "indexes only the candidates' sets, which is all the greedy reads). The machine is shared "
            "with other jobs, so absolute times vary between runs; both sides ran in the same process. "
            "Numba times are medians over repeats of batches of back-to-back calls (seconds per call), so "
            "that a call of a few milliseconds is not measured as one scheduler time slice.", "",
            "| implementation | seconds (median) | runs | speed-up |", "|---|---:|---:|---:|",
-           f"| pure Python (tests/_reference.py) | {t_py:.3f} | {args.py_repeats} | 1x |",
+           f"| pure Python (tests/_reference_him.py) | {t_py:.3f} | {args.py_repeats} | 1x |",
            f"| seedwise numba (`recommend(..., rr_sets=R)`) | {t_numba:.4f} | {args.repeats} x {args.batch} | "
            f"{t_py / t_numba:.0f}x |",
            "", "End to end (sampling included; the pure-Python side samples its own RR sets with a plain "

@@ -3,7 +3,7 @@ import os
 
 import numpy as np
 import pytest
-from _reference import brute_force_cim, exact_cim_spread, exact_oracle, max_coverage_feasible, random_instance
+from _reference_cim import brute_force_cim, exact_cim_spread, exact_oracle, max_coverage_feasible, random_instance
 from conftest import SHARED_DATASETS
 
 from seedwise._validation import SeedwiseError

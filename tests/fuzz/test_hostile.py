@@ -13,18 +13,14 @@ import pytest
 from hostile import (
     GOOD_EDGES,
     GOOD_GRAPH,
-    Case,
     check_info,
     check_spread,
     fifo_with_writer,
     fifo_without_writer,
     generate,
-    is_int_id,
-    naive_graph,
-    run_case,
-    warm_up,
     wc_probs,
 )
+from hostile_judge import Case, is_int_id, naive_graph, run_case, warm_up
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
-from _reference import graph_lists, naive_hetero_im, rr_lists
+from _reference_him import graph_lists, naive_hetero_im, rr_lists
 
 from seedwise.algorithms.him import (
     hetero_im_candidates,

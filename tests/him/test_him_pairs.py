@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
-from _reference import PairProblem
+from _reference_him import PairProblem
 
 import seedwise
 from seedwise import SeedwiseError
