@@ -16,7 +16,7 @@ reference written without seedwise's parsers: either a clear error, or an answer
   after a failure.
 
 The CI suite (``test_hostile.py``) runs the hand-written cases and a few hundred
-hypothesis examples; ``bench/fuzz_campaign.py`` runs thousands of generated cases
+hypothesis examples; ``bench/bench_reliability.py`` runs thousands of generated cases
 and writes the counts per class to ``docs/reliability.md``.
 """
 from __future__ import annotations
