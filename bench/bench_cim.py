@@ -117,7 +117,7 @@ def end_to_end(name, k):
         subprocess.run(cmd, capture_output=True, check=True, timeout=600)  # fills the cache
         t = time.perf_counter()
         subprocess.run(cmd, capture_output=True, check=True, timeout=600)
-        return time.perf_counter() - t, " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c
+        return time.perf_counter() - t, " ".join(os.path.relpath(c, ROOT) if os.path.isabs(c) else c
                                                  for c in cmd)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
         return None

@@ -173,7 +173,9 @@ def cli_times(cache_dir):
         t = time.perf_counter()
         subprocess.run(cmd, env=env, check=True, capture_output=True)
         times.append(time.perf_counter() - t)
-    return " ".join(cmd[1:]), statistics.median(times)
+    # paths relative to the repository, so the command reads the same on any machine
+    shown = [os.path.relpath(c, ROOT) if os.path.isabs(c) else c for c in cmd[1:]]
+    return " ".join(shown), statistics.median(times)
 
 
 JIT_PROBE = """
