@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "seedwise needs Python >= 3.11; set PYTHON=python3.11 (or newer)")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# the kernels of the common commands, compiled once (about a minute), so that each command
+	@# starts without importing numba; without a C compiler the commands run on numba's JIT
+	@$(BIN)/seedwise compile --quiet || echo "note: kernels not compiled ahead of time; commands load numba's JIT instead"
 	@touch $(STAMP)
 
 # OPIM-C on the embedded wiki-Vote graph, an independent Monte-Carlo check of the seeds, then CIM (RR-OPIM+)

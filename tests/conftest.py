@@ -12,6 +12,9 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# the suite tests numba's JIT kernels; the copies compiled ahead of time (``seedwise
+# compile``) are compared with them in test_aot.py
+os.environ["SEEDWISE_AOT"] = "0"
 
 #: ../shared/datasets beside the repository (tests that read it skip when it is absent)
 SHARED_DATASETS = os.environ.get(

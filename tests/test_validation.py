@@ -146,7 +146,7 @@ def cli_bases(tmp_path):
     return {
         "select": ["--dataset", "cim-physic", "--k", "2", "--algorithm", "degree"],
         "spread": ["--dataset", "cim-physic", "--seeds", "0,1", "--simulations", "10"],
-        "info": None, "datasets": None, "convert": None, "report": None,
+        "info": None, "datasets": None, "convert": None, "report": None, "compile": None,
         "generate": ["rmat", "--edges", "100", "--output", str(tmp_path / "g.swg")],
         "cim": ["--dataset", "cim-physic", "--aps", AP_FILE, "--ap-set", "4", "--k", "2",
                 "--algorithm", "local-degree"],

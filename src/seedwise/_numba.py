@@ -17,6 +17,9 @@ registries probe for BLAS by importing ``scipy.linalg`` (about a second), only t
 choose how ``np.correlate`` / ``np.convolve`` take inner products inside compiled
 code; no seedwise kernel uses them, so :func:`load` loads those registries with the
 probe answered "no" (their loops stay exact) and leaves ``scipy.linalg`` unimported.
+Before loading numba, a stand-in asks :mod:`seedwise._aot` for a copy compiled ahead of
+time (``seedwise compile``) for exactly the types of its arguments; with one, the
+command never imports numba at all.
 
 numba decides whether a cached kernel is stale from the kernel's own source file
 only, so a kernel that calls a helper from another file (the random streams of
@@ -47,11 +50,18 @@ class _Kernel:
     def __init__(self, fn, options):
         functools.update_wrapper(self, fn)
         self.py_func = fn
+        self.name = f"{fn.__module__}.{fn.__qualname__}"
         self.options = options
         self.dispatcher = None
 
     def __call__(self, *args, **kwargs):
         if self.dispatcher is None:
+            # a copy compiled ahead of time for exactly these argument types runs without numba
+            from . import _aot
+
+            compiled = None if kwargs else _aot.find(self.name, args)
+            if compiled is not None:
+                return compiled(*args)
             load()
         return self.dispatcher(*args, **kwargs)
 

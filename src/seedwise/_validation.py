@@ -10,6 +10,7 @@ import functools
 import inspect
 import math
 import numbers
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -122,10 +123,19 @@ def check_threads(threads):
 
 
 def default_threads(threads=None):
-    """``threads``, or every core numba may use when it is None (no checks: see :func:`validated`)."""
-    import numba
+    """``threads``, or every core numba may use when it is None (no checks: see :func:`validated`).
 
-    return int(numba.config.NUMBA_NUM_THREADS) if threads is None else int(threads)
+    numba's own rule (``numba.config.NUMBA_NUM_THREADS``), read here without importing
+    numba: ``$NUMBA_NUM_THREADS`` if set, else the cores this process may run on."""
+    if threads is not None:
+        return int(threads)
+    env = os.environ.get("NUMBA_NUM_THREADS", "").strip()
+    if env:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no sched_getaffinity (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
 
 
 def check_probabilities(name, p):

@@ -18,12 +18,12 @@ import sys
 import warnings
 
 # the command modules register themselves
-from . import cim, graph, him, ideal, report, select, serve  # noqa: F401, I001
+from . import aot, cim, graph, him, ideal, report, select, serve  # noqa: F401, I001
 from ._common import COMMANDS, PROG, UsageError, _Parser
 
 #: the order `seedwise --help` lists the commands in
 ORDER = ("select", "spread", "info", "datasets", "generate", "convert", "cim", "cim-compare", "recommend",
-         "recommend-eval", "select-examples", "report")
+         "recommend-eval", "select-examples", "report", "serve", "compile")
 
 
 def build_parser():
