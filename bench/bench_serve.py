@@ -9,10 +9,12 @@
    against --backend local, both warm: medians of --ray-repeats; and, for reference,
    one API call with backend="ray" that starts its actors and puts the graph (what
    every run cost before).
-4. The cold CLI, `seedwise info` and `seedwise select --k 50` on the cached Slashdot
-   graph, this tree against the code of --baseline-commit (checked out in a temporary
-   worktree, or --baseline-src), runs interleaved, medians of --cold-repeats, and the
-   import-time split of each (`python -X importtime`).
+4. The cold CLI, `seedwise info`, `seedwise select --k 50` and `seedwise cim` on the
+   cached Slashdot graph, this tree (on numba's JIT, and with the kernels compiled ahead
+   of time by `seedwise compile`) against the code of --baseline-commit (checked out in a
+   temporary worktree, or --baseline-src), runs interleaved, medians of --cold-repeats,
+   the import-time split of each (`python -X importtime`), and the compiled kernels'
+   speed against the JIT's in one process.
 
 Run: .venv/bin/python bench/bench_serve.py [--baseline-src DIR] [--skip-ray]  (writes bench/out/serve.md)
 """
@@ -160,21 +162,29 @@ def ray_section(args, lines, tmp):
 
 
 # ---------------------------------------------------------------- cold CLI
-def cli_env(src, cache):
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # users keep bytecode
+def cli_env(src, cache, aot=None):
+    """The environment of a cold command: bytecode kept (as users have it), the graph cache in
+    ``cache``; ``aot``: the directory of kernels compiled ahead of time, or None for numba's JIT."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "SEEDWISE_AOT_DIR")}
     env.update(PYTHONPATH=str(src), SEEDWISE_CACHE_DIR=str(cache))
+    if aot is None:
+        env["SEEDWISE_AOT"] = "0"
+    else:
+        env.update(SEEDWISE_AOT="1", SEEDWISE_AOT_DIR=str(aot))
     return env
 
 
 COLD = {
     "info": ["info", "--graph", str(GRAPH)],
     "select --k 50": ["select", "--graph", str(GRAPH), "--k", "50"],
+    "cim --k 10 (5% APs)": ["cim", "--graph", str(GRAPH), "--aps", str(QUERY), "--k", "10"],
 }
 
 
 def cold_run(argv, env):
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "seedwise", *argv], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "seedwise", *argv], env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     return time.perf_counter() - t0
 
 
@@ -218,6 +228,36 @@ def kernel_loads(argv, env):
     return json.loads(err.strip().splitlines()[-1])
 
 
+#: one process, the same OPIM-C query run alternately on the compiled copies and on numba's
+#: JIT (module globals swapped between the two): the kernels' own speed, warm
+AOT_VS_JIT = """
+import json, statistics, sys, time
+import seedwise
+from seedwise import _aot, _numba
+g = seedwise.read_graph(sys.argv[1])
+k, eps, threads, repeats = 50, float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+stand_ins = [(m, key, v) for name, m in list(sys.modules.items()) if name.startswith("seedwise") and m is not None
+             for key, v in list(vars(m).items()) if isinstance(v, _numba._Kernel)]
+seedwise.maximize(g, k, eps=eps, threads=threads, seed=0)  # the compiled copies, before numba loads
+assert "numba" not in sys.modules and not _aot.misses
+def compiled(stand_in):
+    return lambda *args: _aot.find(stand_in.name, args)(*args)
+modes = {"compiled": {(m, key): compiled(v) for m, key, v in stand_ins}}
+_numba.load()
+modes["jit"] = {(m, key): v.dispatcher for m, key, v in stand_ins}
+times = {mode: [] for mode in modes}
+for r in range(repeats + 1):
+    for mode, table in modes.items():
+        for (m, key), fn in table.items():
+            setattr(m, key, fn)
+        t0 = time.perf_counter()
+        res = seedwise.maximize(g, k, eps=eps, threads=threads, seed=r)
+        if r:
+            times[mode].append(time.perf_counter() - t0)
+print(json.dumps({mode: statistics.median(t) for mode, t in times.items()} | {"rr_sets": res.n_rr_sets}))
+"""
+
+
 def _commit(src):
     out = subprocess.run(["git", "-C", str(src), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     return out.stdout.strip() or "?"
@@ -232,50 +272,81 @@ def cold_section(args, lines, tmp):
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = worktree / "src"
     before = f"commit {_commit(base)} ({base if args.baseline_src else 'a temporary worktree'})"
-    trees = {"before": cli_env(base, Path(tmp) / "cache-before"), "now": cli_env(ROOT / "src", Path(tmp) / "cache-now")}
+    aot = Path(tmp) / "aot"
+    trees = {"before": cli_env(base, Path(tmp) / "cache-before"),
+             "now, JIT": cli_env(ROOT / "src", Path(tmp) / "cache-now"),
+             "now, compiled": cli_env(ROOT / "src", Path(tmp) / "cache-now", aot=aot)}
     try:
+        t0 = time.perf_counter()  # `seedwise compile` with numba's cache warm (as after `make`)
+        subprocess.run([sys.executable, "-m", "seedwise", "compile", "--quiet"], env=trees["now, compiled"],
+                       check=True, stdout=subprocess.DEVNULL)
+        compile_s = time.perf_counter() - t0
         for env in trees.values():  # the graph cache, bytecode and numba's kernel cache, once
             for argv in COLD.values():
                 cold_run(argv, env)
         times = {(t, c): [] for t in trees for c in COLD}
-        for _ in range(args.cold_repeats):  # interleaved: load on the machine hits both alike
+        for _ in range(args.cold_repeats):  # interleaved: load on the machine hits all alike
             for c, argv in COLD.items():
                 for t, env in trees.items():
                     times[t, c].append(cold_run(argv, env))
-        splits = {(t, c): import_split(argv, env) for t, env in trees.items() for c, argv in COLD.items()}
-        loads = {t: kernel_loads(COLD["select --k 50"], env) for t, env in trees.items()}
+        splits = {(t, c): import_split(argv, env) for t, env in trees.items() for c, argv in COLD.items()
+                  if c != "cim --k 10 (5% APs)"}
+        loads = {t: kernel_loads(COLD["select --k 50"], trees[t]) for t in ("before", "now, JIT")}
+        speed = json.loads(subprocess.run(
+            [sys.executable, "-c", AOT_VS_JIT, str(GRAPH), "0.02", "2", str(args.cold_repeats)],
+            env=trees["now, compiled"], check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
     finally:
         if worktree is not None:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)], check=False)
     lines += [
         "### Cold CLI on the cached Slashdot graph",
         "",
-        f"before = {before}, now = this "
-        f"tree; the same Python and packages, wall time of the whole process, medians of {args.cold_repeats} runs "
-        f"taken in turn (bytecode, graph cache and numba's kernel cache warm)",
+        f"before = {before}; now = this tree, on numba's JIT (`SEEDWISE_AOT=0`) and with the kernels compiled "
+        f"ahead of time (`seedwise compile`, which took {compile_s:.1f} s with numba's cache warm). The same "
+        f"Python and packages; wall time of the whole process; medians of {args.cold_repeats} runs taken in "
+        "turn (bytecode, graph cache and numba's kernel cache warm); the spread is min-max.",
         "",
-        "| command | before (s) | now (s) | speed-up |",
-        "|---|---|---|---|",
+        "| command | before (s) | now, JIT (s) | now, compiled (s) | speed-up before / compiled |",
+        "|---|---|---|---|---|",
     ]
     for c in COLD:
-        b, n = statistics.median(times["before", c]), statistics.median(times["now", c])
-        lines.append(f"| `seedwise {c}` | {b:.2f} | {n:.2f} | **{b / n:.2f}x** |")
+        cells = []
+        for t in trees:
+            xs = times[t, c]
+            cells.append(f"{statistics.median(xs):.2f} ({min(xs):.2f}-{max(xs):.2f})")
+        ratio = statistics.median(times["before", c]) / statistics.median(times["now, compiled", c])
+        lines.append(f"| `seedwise {c}` | " + " | ".join(cells) + f" | **{ratio:.2f}x** |")
     groups = ["numpy", "numba", "llvmlite", "scipy", "seedwise", "other"]
     lines += ["", "import time by package (`python -X importtime`, self times summed, one run each):", "",
               "| command | " + " | ".join(groups) + " | all imports |", "|---" * (len(groups) + 2) + "|"]
-    for c in COLD:
-        for t in trees:
-            s = splits[t, c]
-            lines.append(f"| `{c}` {t} | " + " | ".join(f"{s.get(g, 0.0):.2f}" for g in groups)
-                         + f" | {sum(s.values()):.2f} |")
+    for (t, c), s in splits.items():
+        lines.append(f"| `{c}` {t} | " + " | ".join(f"{s.get(g, 0.0):.2f}" for g in groups)
+                     + f" | {sum(s.values()):.2f} |")
     lines += ["", "numba's start-up in `select --k 50` (one run each): importing numba, then each kernel loaded from "
               "its cache; the first load also loads numba's registries (before: with the BLAS probe that imports "
-              "scipy.linalg)", ""]
+              "scipy.linalg). With the compiled kernels numba is not imported at all.", ""]
     for t, got in loads.items():
         first, rest = got["loads"][0], got["loads"][1:]
         lines.append(f"- {t}: numba import {got['numba_import']:.2f} s; first kernel ({first[0]}) {first[1]:.2f} s; "
                      f"{len(rest)} more kernels {sum(x[1] for x in rest):.2f} s ({', '.join(x[0] for x in rest)})")
-    lines.append("")
+    lines += ["", f"The kernels' own speed, warm, in one process (OPIM-C k = 50, eps = 0.02, 2 threads, "
+                  f"{speed['rr_sets']:,} RR sets; runs alternating, median of {args.cold_repeats}): compiled "
+                  f"{speed['compiled']:.3f} s, JIT {speed['jit']:.3f} s, compiled / JIT = "
+                  f"**{speed['compiled'] / speed['jit']:.2f}**.", ""]
+
+
+def rerun_cold(args):
+    """Replace the cold-CLI section of serve.md by a new run, saying when and how it ran."""
+    lines, load = [], os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+        cold_section(args, lines, tmp)
+    lines.insert(2, f"- re-run alone: `.venv/bin/python bench/bench_serve.py {' '.join(sys.argv[1:])}` "
+                    f"({time.strftime('%Y-%m-%d')}, load average at the start {load:.1f})")
+    lines.insert(3, "")
+    old = (OUT / "serve.md").read_text()
+    head, _, _ = old.partition("### Cold CLI on the cached Slashdot graph")
+    (OUT / "serve.md").write_text(head + "\n".join(lines).rstrip() + "\n")
+    print("\n".join(lines))
 
 
 def rerun_ray(args):
@@ -305,9 +376,13 @@ def main():
     p.add_argument("--skip-cold", action="store_true")
     p.add_argument("--ray-only", action="store_true",
                    help="re-run the Ray section only and replace it in the existing serve.md")
+    p.add_argument("--cold-only", action="store_true",
+                   help="re-run the cold-CLI section only and replace it in the existing serve.md (the last section)")
     args = p.parse_args()
     if args.ray_only:
         return rerun_ray(args)
+    if args.cold_only:
+        return rerun_cold(args)
     started = time.strftime("%Y-%m-%d")
     lines = ["## seedwise serve and the cold CLI (issue 10)", "",
              f"- machine: {machine()}",

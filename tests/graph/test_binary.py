@@ -121,3 +121,42 @@ def test_overwrite_is_atomic(tmp_path):
     save_graph(str_graph(), path)
     assert h.ids.tolist() == [5, 7, 9]  # the old mapping is intact
     assert load_graph(path).ids.tolist() == ["a-long-name", "b", "zoë"]
+
+
+def _as_version_2(path, out):
+    """The same graph in format version 2: BLAKE2b-128 digests instead of CRC-32."""
+    meta, start, size = binary.read_header(path)
+    data = path.read_bytes()[start:]
+    for spec in meta["arrays"].values():
+        a = data[spec["offset"]:spec["offset"] + spec["nbytes"]]
+        spec["blake2b"] = binary.digest(a, "blake2b")
+        del spec["crc32"]
+    del meta["header_crc32"]
+    meta["header_blake2b"] = binary._meta_digest(meta, "blake2b")
+    header = json.dumps(meta, separators=(",", ":")).encode()
+    pad = b"\0" * (binary._align(16 + len(header)) - 16 - len(header))
+    out.write_bytes(binary.MAGIC + struct.pack("<II", 2, len(header)) + header + pad + data)
+
+
+@pytest.mark.parametrize("make", [int_graph, str_graph])
+def test_version_2_files_are_still_read_and_checked(tmp_path, make):
+    save_graph(make(), tmp_path / "g3.swg")
+    _as_version_2(tmp_path / "g3.swg", tmp_path / "g2.swg")
+    assert struct.unpack("<I", (tmp_path / "g2.swg").read_bytes()[8:12]) == (2,)
+    assert_same_graph(load_graph(tmp_path / "g2.swg"), make())
+    meta, start, _ = binary.read_header(tmp_path / "g2.swg")
+    off = start + meta["arrays"]["out_prob"]["offset"]
+    _corrupt(tmp_path / "g2.swg", lambda d: d.__setitem__(slice(off, off + 1), bytes([d[off] ^ 1])))
+    with pytest.raises(InputFileError, match="checksum mismatch in out_prob"):
+        load_graph(tmp_path / "g2.swg")
+
+
+def test_a_changed_byte_fails_the_crc32(tmp_path):
+    path = tmp_path / "g.swg"
+    save_graph(int_graph(), path)
+    meta, start, _ = binary.read_header(path)
+    assert struct.unpack("<I", path.read_bytes()[8:12]) == (3,) and "header_crc32" in meta
+    off = start + meta["arrays"]["out_weight"]["offset"]
+    _corrupt(path, lambda d: d.__setitem__(slice(off, off + 1), bytes([d[off] ^ 0x10])))
+    with pytest.raises(InputFileError, match="checksum mismatch in out_weight"):
+        load_graph(path)

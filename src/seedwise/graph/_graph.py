@@ -13,6 +13,7 @@ import numpy as np
 from .._validation import SeedwiseError
 from ..ids import check_token, find_control
 from . import _schemes
+from .csr import row_sums
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,8 +193,7 @@ class Graph:
     def in_weight_sums(self):
         """float64 (n,): sum of the in-edge probabilities of every node (LT needs <= 1).
         Computed once; the graph's arrays never change."""
-        heads = np.repeat(np.arange(self.n), np.diff(self.in_indptr))
-        return np.bincount(heads, weights=self.in_prob.astype(np.float64), minlength=self.n)
+        return row_sums(self.in_indptr, self.in_prob)
 
     def check_lt(self):
         """Raise unless in-weights of every node sum to at most 1 (LT validity)."""

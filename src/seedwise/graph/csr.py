@@ -13,3 +13,17 @@ def ranges(starts, lengths):
         return np.zeros(0, dtype=np.int64)
     offs = np.repeat(np.cumsum(lengths) - lengths, lengths)
     return np.repeat(starts, lengths) + (np.arange(total, dtype=np.int64) - offs)
+
+
+def row_sums(indptr, values):
+    """float64 (n,): the sum of ``values[indptr[i]:indptr[i + 1]]`` for every row i.
+
+    One ``np.add.reduceat`` pass in float64 over the non-empty rows (a row between two
+    of them has no entries), without the row-index array a ``bincount`` would need.
+    """
+    indptr = np.asarray(indptr)
+    out = np.zeros(len(indptr) - 1, dtype=np.float64)
+    filled = np.flatnonzero(indptr[1:] > indptr[:-1])
+    if len(filled):
+        out[filled] = np.add.reduceat(values, indptr[filled], dtype=np.float64)
+    return out

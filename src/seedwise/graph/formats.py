@@ -143,8 +143,12 @@ def _csv_header(text, source, target):
     when its first two fields are common column names (source, target, from, to,
     ...), or when its third field is not a number while the next line's is.
     """
-    lines = [ln for ln in text.decode("utf-8", "replace").splitlines() if ln.strip()
-             and not ln.lstrip().startswith(("#", "%"))][:2]
+    lines = []  # the first two data lines
+    for ln in text.decode("utf-8", "replace").splitlines():
+        if ln.strip() and not ln.lstrip().startswith(("#", "%")):
+            lines.append(ln)
+            if len(lines) == 2:
+                break
     if not lines:
         return None
     first = _fields(lines[0])
