@@ -271,7 +271,8 @@ def cold_section(args, lines, tmp):
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(worktree), args.baseline_commit],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = worktree / "src"
-    before = f"commit {_commit(base)} ({base if args.baseline_src else 'a temporary worktree'})"
+    commit = _commit(base) if args.baseline_src is None else args.baseline_commit  # a copy has no .git
+    before = f"commit {commit} ({base if args.baseline_src else 'a temporary worktree'})"
     aot = Path(tmp) / "aot"
     trees = {"before": cli_env(base, Path(tmp) / "cache-before"),
              "now, JIT": cli_env(ROOT / "src", Path(tmp) / "cache-now"),
@@ -371,7 +372,8 @@ def main():
     p.add_argument("--rmat-edges", default="10M")
     p.add_argument("--cold-repeats", type=int, default=7)
     p.add_argument("--baseline-commit", default=BASELINE)
-    p.add_argument("--baseline-src", type=Path, default=None, help="src/ of a baseline tree (instead of a worktree)")
+    p.add_argument("--baseline-src", type=Path, default=None,
+                   help="src/ of a copy of --baseline-commit (instead of a temporary worktree)")
     p.add_argument("--skip-ray", action="store_true")
     p.add_argument("--skip-cold", action="store_true")
     p.add_argument("--ray-only", action="store_true",

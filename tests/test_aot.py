@@ -194,3 +194,16 @@ def test_a_module_of_other_sources_is_not_found(fresh_table, monkeypatch, tmp_pa
 def test_disabled_by_the_environment(fresh_table, monkeypatch):
     monkeypatch.setenv("SEEDWISE_AOT", "0")
     assert _aot._load() == {} and not _aot.status()["enabled"]
+
+
+@pytest.mark.slow
+def test_without_a_c_compiler_compile_fails_cleanly_and_the_jit_runs(tmp_path):
+    env = {**_env(tmp_path, True), "CC": "/bin/false", "LDSHARED": "/bin/false"}
+    out = subprocess.run([sys.executable, "-m", "seedwise", "compile"], env=env, capture_output=True, text=True,
+                         timeout=900)
+    assert out.returncode == 1, out.stderr
+    assert "could not compile ahead of time" in out.stderr and "C compiler" in out.stderr
+    assert os.listdir(tmp_path) == []  # no partial module
+    ok = subprocess.run([sys.executable, "-m", "seedwise", "select", "--dataset", "cim-physic", "--k", "2"],
+                        env=env, capture_output=True, text=True)
+    assert ok.returncode == 0 and "seeds:" in ok.stdout

@@ -338,12 +338,7 @@ def compile_kernels(force=False, workload=WORKLOAD, log=None):
         _run_workload(tmp, workload)
         overloads = _overloads()
         log(f"compiling {len(overloads)} kernel overloads ahead of time ...")
-        cc = CC(MODULE, source_module=__name__)
-        cc.output_dir = build = tempfile.mkdtemp(prefix=".aot-", dir=parent)
-        kernels = {}
-        for i, (name, keys, signature, fn) in enumerate(overloads):
-            cc.export(f"k{i}", tuple(signature.args))(fn)  # the return type is inferred again
-            kernels.setdefault(name, {})[keys] = f"k{i}"
+        build = tempfile.mkdtemp(prefix=".aot-", dir=parent)
         plain = pycc_compiler.compile_extra
 
         def each(typingctx, targetctx, func, args, return_type, flags, **kwargs):
@@ -359,6 +354,12 @@ def compile_kernels(force=False, workload=WORKLOAD, log=None):
         try:
             with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
                 warnings.simplefilter("ignore")  # pycc's pending-deprecation notice
+                cc = CC(MODULE, source_module=__name__)  # checks for a working C compiler
+                cc.output_dir = build
+                kernels = {}
+                for i, (name, keys, signature, fn) in enumerate(overloads):
+                    cc.export(f"k{i}", tuple(signature.args))(fn)  # the return type is inferred again
+                    kernels.setdefault(name, {})[keys] = f"k{i}"
                 cc.compile()
             import numba
 
@@ -366,6 +367,10 @@ def compile_kernels(force=False, workload=WORKLOAD, log=None):
                         "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "kernels": kernels}
             with open(os.path.join(build, MANIFEST), "w") as f:
                 json.dump(manifest, f, indent=1, sort_keys=True)
+        except Exception as e:  # no C compiler, no Python headers, ...
+            shutil.rmtree(build, ignore_errors=True)
+            raise RuntimeError(f"numba.pycc failed ({' '.join(str(e).split())}); it needs a C compiler and the "
+                               "Python headers; kernels run on the JIT") from e
         except BaseException:
             shutil.rmtree(build, ignore_errors=True)
             raise
@@ -375,7 +380,12 @@ def compile_kernels(force=False, workload=WORKLOAD, log=None):
     os.umask(umask)
     os.chmod(build, 0o777 & ~umask)  # mkdtemp made it private; others may run this install too
     shutil.rmtree(target, ignore_errors=True)
-    os.replace(build, target)  # atomic: a process sees the whole module or none
+    try:
+        os.replace(build, target)  # atomic: a process sees the whole module or none
+    except OSError:  # another `seedwise compile` put its module there first
+        shutil.rmtree(build, ignore_errors=True)
+        if status()["path"] is None:
+            raise
     _remove_stale(parent, keep=os.path.basename(target))
     with _lock:
         _table = None
