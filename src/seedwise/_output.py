@@ -11,7 +11,6 @@ import io
 import json
 import math
 import os
-import tempfile
 
 FORMATS = (".csv", ".json")
 
@@ -110,6 +109,8 @@ def write_atomic(path, text):
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, path) from None

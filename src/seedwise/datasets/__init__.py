@@ -10,8 +10,8 @@ The registry is plain data so that ``seedwise datasets`` runs without numpy.
 from __future__ import annotations
 
 import os
+import types
 from dataclasses import asdict, dataclass
-from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,8 @@ def path(name, *, ap=False):
         from .._validation import SeedwiseError
 
         raise SeedwiseError(f"dataset {d.name!r} ships no AP query sets")
+    from importlib import resources  # here: importing it costs a command that reads no dataset ~10 ms
+
     return resources.as_file(resources.files(__name__).joinpath(file))
 
 
@@ -145,11 +147,13 @@ def _list():
 def _on_disk(file):
     if file is None:
         return None
+    from importlib import resources
+
     p = resources.files(__name__).joinpath(file)
     return str(p) if isinstance(p, os.PathLike) and os.path.isfile(p) else None
 
 
-class _CallableModule(type(resources)):
+class _CallableModule(types.ModuleType):
     """``seedwise.datasets`` is both this subpackage and the listing function.
 
     ``seedwise.datasets()`` returns the same list as :func:`seedwise.api.datasets`;
