@@ -195,4 +195,9 @@ def _neighbourhood(graph, size=256):
         keep[frontier] = True
         nxt = np.concatenate([graph.out_indices[graph.out_indptr[v]:graph.out_indptr[v + 1]] for v in frontier[:size]])
         frontier = np.unique(nxt[~keep[nxt]])[:size]
-    return graph.subgraph(keep)[0]
+    piece = graph.subgraph(keep)[0]
+    for name, value in vars(piece).items():  # read-only where the graph's arrays are (a mapped file):
+        theirs = getattr(graph, name, None)  # numba types those apart, and the kernels must be the same
+        if isinstance(value, np.ndarray) and isinstance(theirs, np.ndarray) and not theirs.flags.writeable:
+            value.flags.writeable = False
+    return piece
