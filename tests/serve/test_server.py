@@ -223,3 +223,22 @@ def test_one_log_line_per_request(server):
     for expected in ("POST /spread 200 ", "POST /select 400 "):
         assert any(expected in line and line.endswith(" ms") for line in log), log[-5:]
     assert not any("Traceback" in line for line in log)
+
+
+def test_connections_send_small_answers_at_once():
+    # TCP_NODELAY on the listening socket (accepted connections inherit it): otherwise the
+    # body of an answer written after its head waits for the client's delayed ACK
+    import socket
+
+    from seedwise.serve.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        client = socket.create_connection(sock.getsockname())
+        accepted, _ = sock.accept()
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        accepted.close()
+        client.close()
+    finally:
+        sock.close()
