@@ -336,29 +336,15 @@ def cold_section(args, lines, tmp):
                   f"**{speed['compiled'] / speed['jit']:.2f}**.", ""]
 
 
-def rerun_cold(args):
-    """Replace the cold-CLI section of serve.md by a new run, saying when and how it ran."""
+def rerun(args, section, heading):
+    """Replace one section of serve.md (the one under ``heading``) by a new run of ``section``,
+    saying when and how it ran; the other sections stay as they were."""
     lines, load = [], os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
-        cold_section(args, lines, tmp)
-    lines.insert(2, f"- re-run alone: `.venv/bin/python bench/bench_serve.py {' '.join(sys.argv[1:])}` "
-                    f"({time.strftime('%Y-%m-%d')}, load average at the start {load:.1f})")
-    lines.insert(3, "")
-    old = (OUT / "serve.md").read_text()
-    head, _, _ = old.partition("### Cold CLI on the cached Slashdot graph")
-    (OUT / "serve.md").write_text(head + "\n".join(lines).rstrip() + "\n")
-    print("\n".join(lines))
-
-
-def rerun_ray(args):
-    """Replace the Ray section of serve.md by a new run, saying when and how it ran."""
-    lines, load = [], os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
-        ray_section(args, lines, tmp)
-    lines.insert(2, f"- re-run alone: `.venv/bin/python bench/bench_serve.py {' '.join(sys.argv[1:])}` "
-                    f"({time.strftime('%Y-%m-%d')}, load average at the start {load:.1f})")
-    old = (OUT / "serve.md").read_text()
-    head, _, rest = old.partition("### Ray that stays up")
+        section(args, lines, tmp)
+    lines[2:2] = [f"- re-run alone: `.venv/bin/python bench/bench_serve.py {' '.join(sys.argv[1:])}` "
+                  f"({time.strftime('%Y-%m-%d')}, load average at the start {load:.1f})", ""]
+    head, _, rest = (OUT / "serve.md").read_text().partition(heading)
     tail = rest[rest.find("\n### "):] if "\n### " in rest else ""
     (OUT / "serve.md").write_text(head + "\n".join(lines).rstrip() + "\n" + tail)
     print("\n".join(lines))
@@ -379,12 +365,12 @@ def main():
     p.add_argument("--ray-only", action="store_true",
                    help="re-run the Ray section only and replace it in the existing serve.md")
     p.add_argument("--cold-only", action="store_true",
-                   help="re-run the cold-CLI section only and replace it in the existing serve.md (the last section)")
+                   help="re-run the cold-CLI section only and replace it in the existing serve.md")
     args = p.parse_args()
     if args.ray_only:
-        return rerun_ray(args)
+        return rerun(args, ray_section, "### Ray that stays up")
     if args.cold_only:
-        return rerun_cold(args)
+        return rerun(args, cold_section, "### Cold CLI on the cached Slashdot graph")
     started = time.strftime("%Y-%m-%d")
     lines = ["## seedwise serve and the cold CLI (issue 10)", "",
              f"- machine: {machine()}",
