@@ -207,3 +207,12 @@ def test_without_a_c_compiler_compile_fails_cleanly_and_the_jit_runs(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "seedwise", "select", "--dataset", "cim-physic", "--k", "2"],
                         env=env, capture_output=True, text=True)
     assert ok.returncode == 0 and "seeds:" in ok.stdout
+
+
+def test_a_command_without_compiled_kernels_suggests_compile(tmp_path):
+    argv = [sys.executable, "-m", "seedwise", "select", "--dataset", "cim-physic", "--k", "2"]
+    loud = subprocess.run(argv, env=_env(tmp_path, True), capture_output=True, text=True)
+    assert loud.returncode == 0 and "run `seedwise compile` once" in loud.stderr
+    quiet = subprocess.run(argv + ["--quiet"], env=_env(tmp_path, True), capture_output=True, text=True)
+    off = subprocess.run(argv, env=_env(tmp_path, False), capture_output=True, text=True)
+    assert "seedwise compile" not in quiet.stderr + off.stderr

@@ -105,6 +105,9 @@ WORKLOAD = (
 
 _lock = threading.Lock()
 _table = None  # {kernel name: {argument types: compiled function}}, once loaded
+#: True once a kernel call found no module for these sources (while enabled): the CLI then
+#: says that `seedwise compile` would make its next start faster
+absent = False
 #: calls that found no compiled copy, (kernel, argument types): what a test or
 #: `seedwise compile --check` can show
 misses = []
@@ -218,11 +221,12 @@ def _load():
 
 def find(name, args):
     """The compiled copy of kernel ``name`` (module.qualname) for these arguments, or None."""
-    global _table
+    global _table, absent
     if _table is None:
         with _lock:
             if _table is None:
                 _table = _load()
+                absent = not _table and _enabled()
     if not _table:
         return None
     key = tuple(arg_key(a) for a in args)

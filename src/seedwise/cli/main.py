@@ -77,7 +77,9 @@ def main(argv=None):
             warnings.simplefilter("always", SeedwiseWarning)  # shown, as one line, whatever the filters say
             warnings.showwarning = _show_warning
             _refuse_outputs_over_inputs(args)
-            return int(args._run(args) or 0)
+            status = int(args._run(args) or 0)
+        _suggest_compile(args)
+        return status
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         if argv is None:
@@ -96,6 +98,14 @@ def main(argv=None):
         return 0
     except Exception as e:  # noqa: BLE001 - every failure becomes an exit status
         return _report(e, debug)
+
+
+def _suggest_compile(args):
+    """One note when this command loaded numba for want of compiled kernels (seedwise._aot)."""
+    compiled = sys.modules.get("seedwise._aot")
+    if compiled is not None and compiled.absent and not getattr(args, "quiet", False) and args.command != "compile":
+        print(f"{PROG}: note: this command loaded numba (about 0.5 s); run `{PROG} compile` once and later "
+              "commands start without it", file=sys.stderr)
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
