@@ -108,8 +108,8 @@ _table = None  # {kernel name: {argument types: compiled function}}, once loaded
 #: True once a kernel call found no module for these sources (while enabled): the CLI then
 #: says that `seedwise compile` would make its next start faster
 absent = False
-#: calls that found no compiled copy, (kernel, argument types): what a test or
-#: `seedwise compile --check` can show
+#: calls that found no compiled copy in this process, (kernel, argument types): they ran on
+#: the JIT (tests check that the common commands have none)
 misses = []
 
 
