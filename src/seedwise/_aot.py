@@ -181,8 +181,8 @@ def _module_file(directory):
     return os.path.join(directory, MODULE + importlib.machinery.EXTENSION_SUFFIXES[0])
 
 
-def status():
-    """``{"path": directory or None, "kernels": n, "overloads": n, "enabled": bool}``."""
+def _found():
+    """(directory, manifest) of the module for the current sources, or (None, None)."""
     for d in candidate_dirs():
         try:
             with open(os.path.join(d, MANIFEST)) as f:
@@ -190,10 +190,18 @@ def status():
         except (OSError, ValueError):
             continue
         if os.path.exists(_module_file(d)):
-            kernels = manifest["kernels"]
-            return {"path": d, "kernels": len(kernels), "overloads": sum(len(v) for v in kernels.values()),
-                    "enabled": _enabled(), "numba": manifest.get("numba"), "built": manifest.get("built")}
-    return {"path": None, "kernels": 0, "overloads": 0, "enabled": _enabled()}
+            return d, manifest
+    return None, None
+
+
+def status():
+    """``{"path": directory or None, "kernels": n, "overloads": n, "enabled": bool, ...}``."""
+    d, manifest = _found()
+    if d is None:
+        return {"path": None, "kernels": 0, "overloads": 0, "enabled": _enabled()}
+    kernels = manifest["kernels"]
+    return {"path": d, "kernels": len(kernels), "overloads": sum(len(v) for v in kernels.values()),
+            "enabled": _enabled(), "numba": manifest.get("numba"), "built": manifest.get("built")}
 
 
 # ---------------------------------------------------------------- use
@@ -201,22 +209,18 @@ def _load():
     """{kernel: {types: function}} of the module for this stamp; {} if there is none."""
     if not _enabled():
         return {}
-    for d in candidate_dirs():
-        path = _module_file(d)
-        try:
-            with open(os.path.join(d, MANIFEST)) as f:
-                manifest = json.load(f)
-            if not os.path.exists(path):
-                continue
-            spec = importlib.util.spec_from_file_location(MODULE, path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return {kernel: {tuple(types.split(",")) if types else (): getattr(module, name)
-                             for types, name in overloads.items()}
-                    for kernel, overloads in manifest["kernels"].items()}
-        except (OSError, ValueError, KeyError, ImportError, AttributeError):
-            continue  # unreadable or partial: the JIT runs
-    return {}
+    d, manifest = _found()
+    if d is None:
+        return {}
+    try:
+        spec = importlib.util.spec_from_file_location(MODULE, _module_file(d))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return {kernel: {tuple(types.split(",")) if types else (): getattr(module, name)
+                         for types, name in overloads.items()}
+                for kernel, overloads in manifest["kernels"].items()}
+    except (OSError, KeyError, ImportError, AttributeError):
+        return {}  # unreadable or partial: the JIT runs
 
 
 def find(name, args):
